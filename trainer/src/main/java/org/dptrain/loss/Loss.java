@@ -1,0 +1,152 @@
+package org.dptrain.loss;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.dptrain.activation.Activation;
+
+/**
+ * The losses a network can be trained on. Each is fused with its output activation where that
+ * is faster and numerically safer: softmax + cross-entropy and sigmoid + binary cross-entropy both
+ * give delta = a - y and are evaluated from z with log-sum-exp, so no log(0) ever happens.
+ *
+ * <p>Notation: m = examples in the batch, K = outputs, a = network output, y = target.
+ */
+public enum Loss {
+  /** Softmax cross-entropy, L = -(1/m) Σ_i Σ_k y_ik log a_ik. Output activation: softmax. */
+  CROSS_ENTROPY,
+  /** L = -(1/m) Σ_i Σ_k [y_ik log a_ik + (1 - y_ik) log(1 - a_ik)]. Output activation: sigmoid. */
+  BINARY_CROSS_ENTROPY,
+  /** Mean squared error, L = (1/m) Σ_i (1/K) Σ_k (a_ik - y_ik)^2. */
+  MSE,
+  /** The articles' cost, L = (1/m) Σ_i ½ Σ_k (a_ik - y_ik)^2. */
+  SSE;
+
+  /** The name used in configuration and model files, e.g. {@code cross_entropy}. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses a name case-insensitively.
+   *
+   * @throws IllegalArgumentException naming the value and listing the valid names
+   */
+  public static Loss parse(String name) {
+    if (name != null) {
+      String key = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      for (Loss l : values()) {
+        if (l.name().equals(key)) {
+          return l;
+        }
+      }
+    }
+    throw new IllegalArgumentException("unknown loss '" + name + "'; valid names: "
+        + Arrays.stream(values()).map(Loss::id).collect(Collectors.joining(", ")));
+  }
+
+  /** Whether this loss can be trained behind the given output activation. */
+  public boolean fits(Activation output) {
+    switch (this) {
+      case CROSS_ENTROPY: return output == Activation.SOFTMAX;
+      case BINARY_CROSS_ENTROPY: return output == Activation.SIGMOID;
+      default: return output != Activation.SOFTMAX && output.isDifferentiable();
+    }
+  }
+
+  /** What {@link #fits} requires, in words, for error messages. */
+  public String requirement() {
+    switch (this) {
+      case CROSS_ENTROPY: return "cross_entropy needs a softmax output layer";
+      case BINARY_CROSS_ENTROPY: return "binary_cross_entropy needs a sigmoid output layer";
+      default: return id() + " needs a differentiable output activation other than softmax"
+          + " (softmax goes with cross_entropy)";
+    }
+  }
+
+  /**
+   * Σ_i l_i over the first m columns (the caller divides by m).
+   *
+   * @param z output-layer weighted inputs, k × m column-major
+   * @param a output activations f(z), k × m
+   * @param y targets, k × m
+   */
+  public double lossSum(double[] z, double[] a, double[] y, int k, int m) {
+    int n = k * m;
+    double sum = 0.0;
+    switch (this) {
+      case CROSS_ENTROPY:
+        for (int c = 0; c < m; c++) {
+          int off = c * k;
+          double max = Double.NEGATIVE_INFINITY;
+          for (int r = 0; r < k; r++) {
+            max = Math.max(max, z[off + r]);
+          }
+          double s = 0.0;
+          for (int r = 0; r < k; r++) {
+            s += Math.exp(z[off + r] - max);
+          }
+          double logSumExp = max + Math.log(s);
+          for (int r = 0; r < k; r++) {
+            double t = y[off + r];
+            if (t != 0.0) {
+              sum -= t * (z[off + r] - logSumExp);
+            }
+          }
+        }
+        return sum;
+      case BINARY_CROSS_ENTROPY:
+        // -[y log σ(z) + (1-y) log(1-σ(z))] = max(z,0) - y z + log(1 + e^-|z|)
+        for (int i = 0; i < n; i++) {
+          double v = z[i];
+          sum += Math.max(v, 0.0) - y[i] * v + Math.log1p(Math.exp(-Math.abs(v)));
+        }
+        return sum;
+      case MSE:
+        for (int i = 0; i < n; i++) {
+          double d = a[i] - y[i];
+          sum += d * d;
+        }
+        return sum / k;
+      default:
+        for (int i = 0; i < n; i++) {
+          double d = a[i] - y[i];
+          sum += d * d;
+        }
+        return 0.5 * sum;
+    }
+  }
+
+  /**
+   * The output-layer error of backpropagation's first equation, delta_i = dl_i/dz_i, per example
+   * (not divided by m).
+   *
+   * @param output the output activation (must {@link #fits fit})
+   * @param delta k × m (modified in place)
+   */
+  public void outputDelta(Activation output, double[] z, double[] a, double[] y, double[] delta,
+      int k, int m) {
+    int n = k * m;
+    switch (this) {
+      case CROSS_ENTROPY:
+      case BINARY_CROSS_ENTROPY:
+        for (int i = 0; i < n; i++) {
+          delta[i] = a[i] - y[i];
+        }
+        return;
+      case MSE: {
+        double scale = 2.0 / k;
+        for (int i = 0; i < n; i++) {
+          delta[i] = scale * (a[i] - y[i]);
+        }
+        output.backward(z, a, delta, delta, k, m);
+        return;
+      }
+      default:
+        for (int i = 0; i < n; i++) {
+          delta[i] = a[i] - y[i];
+        }
+        output.backward(z, a, delta, delta, k, m);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package org.dptrain.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.dptrain.network.NetworkSpec;
+
+/**
+ * Reads and writes model directories (format {@value #FORMAT}, version {@value #FORMAT_VERSION}).
+ *
+ * <pre>
+ * model.json  {"format": "dptrain-model", "formatVersion": 1, "layers": [...],
+ *              "activations": [...], "loss": "...",
+ *              "weights": {"file": "weights.bin", "dtype": "float64", "byteOrder": "little",
+ *                          "sha256": "&lt;hex&gt;"},
+ *              ...any further fields}
+ * weights.bin numParams little-endian IEEE-754 doubles: for each layer, W row-major, then b
+ * </pre>
+ */
+public final class ModelFile {
+  public static final String FORMAT = "dptrain-model";
+  public static final int FORMAT_VERSION = 1;
+  public static final String MODEL_JSON = "model.json";
+  public static final String WEIGHTS_BIN = "weights.bin";
+  /** The fields every model.json has; a reader needs nothing else. */
+  public static final List<String> REQUIRED_FIELDS =
+      List.of("format", "formatVersion", "layers", "activations", "loss", "weights");
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ModelFile() {}
+
+  /**
+   * Writes {@code model} as directory {@code dir}, which must not exist: everything is written under
+   * a temporary name beside it and renamed into place, so a reader never sees half a model.
+   *
+   * @throws FileAlreadyExistsException if dir exists
+   */
+  public static void write(Path dir, Model model) throws IOException {
+    write(dir, model, false);
+  }
+
+  /**
+   * Writes {@code model} as directory {@code dir}; with {@code replace}, an existing model there is
+   * replaced (the old one is moved aside, the new one renamed in, then the old one deleted).
+   */
+  public static void write(Path dir, Model model, boolean replace) throws IOException {
+    Path target = dir.toAbsolutePath().normalize();
+    if (Files.exists(target) && !replace) {
+      throw new FileAlreadyExistsException(target.toString(), null,
+          "model directory exists; choose another or remove it");
+    }
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+    try {
+      byte[] weights = encode(model.weights());
+      Files.write(tmp.resolve(WEIGHTS_BIN), weights);
+      Files.write(tmp.resolve(MODEL_JSON), JSON.writeValueAsBytes(toJson(model, sha256(weights))));
+      if (Files.exists(target)) {
+        Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+        Files.delete(old);
+        move(target, old);
+        move(tmp, target);
+        deleteTree(old);
+      } else {
+        move(tmp, target);
+      }
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  /**
+   * Reads and verifies a model directory: required fields present and valid, weights file the
+   * right length with the recorded SHA-256, every weight finite.
+   *
+   * @throws ModelFileException naming the file and what is wrong
+   */
+  public static Model read(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new ModelFileException("model directory not found: " + dir);
+    }
+    Path jsonPath = dir.resolve(MODEL_JSON);
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readAllBytes(jsonPath));
+    } catch (NoSuchFileException e) {
+      throw new ModelFileException(jsonPath + " is missing", e);
+    } catch (JsonProcessingException e) {
+      throw new ModelFileException(jsonPath + " is not valid JSON: " + e.getOriginalMessage()
+          + " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new ModelFileException(jsonPath + " must hold a JSON object");
+    }
+    for (String field : REQUIRED_FIELDS) {
+      if (!root.hasNonNull(field)) {
+        throw new ModelFileException(jsonPath + ": required field '" + field + "' is missing");
+      }
+    }
+    String format = root.get("format").asText();
+    if (!FORMAT.equals(format)) {
+      throw new ModelFileException(jsonPath + ": format is '" + format + "', expected '" + FORMAT
+          + "'");
+    }
+    JsonNode version = root.get("formatVersion");
+    if (!version.canConvertToInt() || !version.isIntegralNumber()) {
+      throw new ModelFileException(jsonPath + ": formatVersion must be an integer, got " + version);
+    }
+    if (version.intValue() != FORMAT_VERSION) {
+      throw new ModelFileException(jsonPath + ": formatVersion " + version.intValue()
+          + " is not one this dptrain reads (" + FORMAT_VERSION + ")");
+    }
+    NetworkSpec spec = readSpec(jsonPath, root);
+    JsonNode w = root.get("weights");
+    String file = text(jsonPath, w, "file");
+    if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals(".")
+        || file.equals("..")) {
+      throw new ModelFileException(jsonPath + ": weights.file '" + file
+          + "' must be a plain file name inside the model directory");
+    }
+    String dtype = text(jsonPath, w, "dtype");
+    if (!"float64".equals(dtype)) {
+      throw new ModelFileException(jsonPath + ": weights.dtype '" + dtype
+          + "' is not supported (float64)");
+    }
+    String order = text(jsonPath, w, "byteOrder");
+    if (!"little".equals(order)) {
+      throw new ModelFileException(jsonPath + ": weights.byteOrder '" + order
+          + "' is not supported (little)");
+    }
+    String expectedSha = text(jsonPath, w, "sha256");
+    Path weightsPath = dir.resolve(file);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(weightsPath);
+    } catch (NoSuchFileException e) {
+      throw new ModelFileException(weightsPath + " is missing", e);
+    }
+    long expectedBytes = 8L * spec.numParams();
+    if (bytes.length < expectedBytes) {
+      throw new ModelFileException(weightsPath + " is truncated: " + bytes.length + " bytes, expected "
+          + expectedBytes + " (" + spec.numParams() + " float64 parameters of " + spec + ")");
+    }
+    if (bytes.length > expectedBytes) {
+      throw new ModelFileException(weightsPath + " is too long: " + bytes.length
+          + " bytes, expected " + expectedBytes + " (" + spec.numParams()
+          + " float64 parameters of " + spec + ")");
+    }
+    String actualSha = sha256(bytes);
+    if (!actualSha.equalsIgnoreCase(expectedSha)) {
+      throw new ModelFileException(weightsPath + " was altered or corrupted: its SHA-256 is "
+          + actualSha + ", " + MODEL_JSON + " records " + expectedSha);
+    }
+    double[] weights = new double[spec.numParams()];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(weights);
+    for (int i = 0; i < weights.length; i++) {
+      if (!Double.isFinite(weights[i])) {
+        throw new ModelFileException(weightsPath + ": parameter " + i + " is " + weights[i]
+            + "; a model holds only finite weights");
+      }
+    }
+    ObjectNode extra = ((ObjectNode) root).deepCopy();
+    extra.remove(REQUIRED_FIELDS);
+    return new Model(spec, weights, extra);
+  }
+
+  /** The model.json tree for a model whose weights have the given SHA-256. */
+  static ObjectNode toJson(Model model, String sha256) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("formatVersion", FORMAT_VERSION);
+    ArrayNode layers = root.putArray("layers");
+    for (int n : model.spec().layers()) {
+      layers.add(n);
+    }
+    ArrayNode acts = root.putArray("activations");
+    model.spec().activationIds().forEach(acts::add);
+    root.put("loss", model.spec().loss().id());
+    ObjectNode w = root.putObject("weights");
+    w.put("file", WEIGHTS_BIN);
+    w.put("dtype", "float64");
+    w.put("byteOrder", "little");
+    w.put("sha256", sha256);
+    Iterator<Map.Entry<String, JsonNode>> it = model.extra().fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      root.set(e.getKey(), e.getValue());
+    }
+    return root;
+  }
+
+  /** The weights as weights.bin holds them. */
+  static byte[] encode(double[] weights) {
+    ByteBuffer buf = ByteBuffer.allocate(8 * weights.length).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asDoubleBuffer().put(weights);
+    return buf.array();
+  }
+
+  /** Lower-case hex SHA-256. */
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM lacks SHA-256", e);
+    }
+  }
+
+  private static NetworkSpec readSpec(Path jsonPath, JsonNode root) throws ModelFileException {
+    JsonNode layersNode = root.get("layers");
+    JsonNode actsNode = root.get("activations");
+    JsonNode lossNode = root.get("loss");
+    if (!layersNode.isArray()) {
+      throw new ModelFileException(jsonPath + ": layers must be an array of integers, got "
+          + layersNode);
+    }
+    int[] layers = new int[layersNode.size()];
+    for (int i = 0; i < layers.length; i++) {
+      JsonNode n = layersNode.get(i);
+      if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+        throw new ModelFileException(jsonPath + ": layers[" + i + "] must be an integer, got " + n);
+      }
+      layers[i] = n.intValue();
+    }
+    if (!actsNode.isArray()) {
+      throw new ModelFileException(jsonPath + ": activations must be an array of names, got "
+          + actsNode);
+    }
+    List<String> acts = new ArrayList<>();
+    for (JsonNode a : actsNode) {
+      if (!a.isTextual()) {
+        throw new ModelFileException(jsonPath + ": activations must be names, got " + a);
+      }
+      acts.add(a.asText());
+    }
+    if (!lossNode.isTextual()) {
+      throw new ModelFileException(jsonPath + ": loss must be a name, got " + lossNode);
+    }
+    try {
+      return NetworkSpec.of(layers, acts, lossNode.asText());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFileException(jsonPath + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(Path jsonPath, JsonNode parent, String field)
+      throws ModelFileException {
+    JsonNode n = parent.get(field);
+    if (n == null || !n.isTextual()) {
+      throw new ModelFileException(jsonPath + ": required field 'weights." + field
+          + "' is missing or not a string");
+    }
+    return n.asText();
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot rename " + from + " to " + to + " atomically on this"
+          + " filesystem", e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package org.dptrain.network;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.dptrain.activation.Activation;
+
+/**
+ * Weight initializers. Weights are drawn at random from the seed, so they are never all zero (a
+ * network whose hidden units start equal stays symmetric and learns nothing); biases start at 0.
+ * Layer l draws from its own stream split off the seed, so one layer's size does not shift another
+ * layer's numbers.
+ *
+ * <ul>
+ *   <li>{@link #GAUSSIAN}: N(0, 1), the source articles' {@code randn};</li>
+ *   <li>{@link #XAVIER}: uniform on ±sqrt(6 / (n_in + n_out)) — Glorot &amp; Bengio, "Understanding
+ *       the difficulty of training deep feedforward neural networks", AISTATS 2010;</li>
+ *   <li>{@link #HE}: N(0, 2 / n_in) — He et al., "Delving Deep into Rectifiers", ICCV 2015.</li>
+ * </ul>
+ */
+public enum Initializer {
+  GAUSSIAN, XAVIER, HE;
+
+  /** The name used in configuration, e.g. {@code he}. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses a name case-insensitively.
+   *
+   * @throws IllegalArgumentException naming the value and listing the valid names
+   */
+  public static Initializer parse(String name) {
+    if (name != null) {
+      String key = name.trim().toUpperCase(Locale.ROOT);
+      for (Initializer i : values()) {
+        if (i.name().equals(key)) {
+          return i;
+        }
+      }
+    }
+    throw new IllegalArgumentException("unknown initializer '" + name + "'; valid names: "
+        + Arrays.stream(values()).map(Initializer::id).collect(Collectors.joining(", ")));
+  }
+
+  /** He for the rectifier family, Xavier for the saturating and linear activations. */
+  public static Initializer defaultFor(Activation activation) {
+    switch (activation) {
+      case RELU:
+      case LEAKY_RELU:
+      case SOFTPLUS:
+        return HE;
+      default:
+        return XAVIER;
+    }
+  }
+
+  /** Fresh parameters, each layer with the default initializer for its activation. */
+  public static double[] initialize(NetworkSpec spec, long seed) {
+    return initialize(spec, seed, null);
+  }
+
+  /**
+   * Fresh parameters for {@code spec} from {@code seed}.
+   *
+   * @param override the initializer for every layer, or null for {@link #defaultFor} each layer
+   */
+  public static double[] initialize(NetworkSpec spec, long seed, Initializer override) {
+    double[] w = new double[spec.numParams()];
+    SplittableRandom root = new SplittableRandom(seed);
+    for (int l = 1; l <= spec.depth(); l++) {
+      SplittableRandom rnd = root.split();
+      Initializer init = override != null ? override : defaultFor(spec.activation(l));
+      int nIn = spec.size(l - 1);
+      int nOut = spec.size(l);
+      int off = spec.weightOffset(l);
+      init.fill(w, off, nOut * nIn, nIn, nOut, rnd);
+    }
+    return w;
+  }
+
+  private void fill(double[] w, int off, int len, int nIn, int nOut, SplittableRandom rnd) {
+    boolean anyNonZero = false;
+    while (!anyNonZero) {
+      for (int i = off; i < off + len; i++) {
+        double v;
+        switch (this) {
+          case GAUSSIAN:
+            v = rnd.nextGaussian();
+            break;
+          case XAVIER: {
+            double limit = Math.sqrt(6.0 / (nIn + nOut));
+            v = rnd.nextDouble(-limit, limit);
+            break;
+          }
+          default:
+            v = rnd.nextGaussian() * Math.sqrt(2.0 / nIn);
+        }
+        w[i] = v;
+        anyNonZero |= v != 0.0;
+      }
+    }
+  }
+}

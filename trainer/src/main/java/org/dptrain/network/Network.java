@@ -1,0 +1,188 @@
+package org.dptrain.network;
+
+import dev.ludovic.netlib.blas.BLAS;
+import org.dptrain.activation.Activation;
+import org.dptrain.data.Block;
+import org.dptrain.linalg.Blas;
+
+/**
+ * Forward and backward passes of a {@link NetworkSpec} over column-major mini-batches. Stateless
+ * apart from the spec and the BLAS: parameters, workspace and gradient are passed in, so one
+ * instance serves any number of threads, each with its own {@link Workspace}.
+ *
+ * <p>All matrix products are BLAS dgemm calls. The weight matrix W_l (n_out × n_in, row-major in the
+ * flat vector) is, to column-major BLAS, an n_in × n_out matrix, i.e. W_l^T; hence the transposes.
+ */
+public final class Network {
+  private final NetworkSpec spec;
+  private final BLAS blas;
+  private final int[] weightOffset;
+  private final int[] biasOffset;
+
+  /** A network over the process-wide {@link Blas#get() BLAS}. */
+  public Network(NetworkSpec spec) {
+    this(spec, Blas.get());
+  }
+
+  /** A network over the given BLAS (benchmarks and tests compare implementations). */
+  public Network(NetworkSpec spec, BLAS blas) {
+    this.spec = spec;
+    this.blas = blas;
+    int depth = spec.depth();
+    weightOffset = new int[depth + 1];
+    biasOffset = new int[depth + 1];
+    for (int l = 1; l <= depth; l++) {
+      weightOffset[l] = spec.weightOffset(l);
+      biasOffset[l] = spec.biasOffset(l);
+    }
+  }
+
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Forward pass: for l = 1..L, z_l = W_l a_{l-1} + b_l and a_l = f_l(z_l), over the first m columns
+   * of {@code ws.a(0)}. Leaves z and a of every layer in the workspace.
+   *
+   * @param w the flat parameters
+   * @param m examples in the batch, 1 &le; m &le; capacity
+   */
+  public void forward(double[] w, Workspace ws, int m) {
+    checkBatch(ws, m);
+    for (int l = 1; l <= spec.depth(); l++) {
+      int nIn = spec.size(l - 1);
+      int nOut = spec.size(l);
+      double[] z = ws.z(l);
+      for (int c = 0; c < m; c++) {
+        System.arraycopy(w, biasOffset[l], z, c * nOut, nOut);
+      }
+      blas.dgemm("T", "N", nOut, m, nIn, 1.0, w, weightOffset[l], nIn, ws.a(l - 1), 0, nIn,
+          1.0, z, 0, nOut);
+      spec.activation(l).forward(z, ws.a(l), nOut, m);
+    }
+  }
+
+  /**
+   * Backward pass after {@link #forward}, with the targets in {@code ws.target()}. Implements the
+   * four equations of backpropagation, per example i:
+   * <pre>
+   *   (1) delta_L = dl/dz_L                (a - y for the fused softmax/sigmoid losses)
+   *   (2) delta_l = (W_{l+1}^T delta_{l+1}) ⊙ f_l'(z_l)
+   *   (3) dl/db_l = delta_l
+   *   (4) dl/dW_l = delta_l a_{l-1}^T
+   * </pre>
+   * and ADDS the sums over the batch, Σ_i dl_i/dw, into {@code gradientSum} (the caller divides by
+   * the number of examples).
+   *
+   * @param gradientSum flat, same layout as w (modified in place: accumulated into)
+   * @return Σ_i l_i over the batch
+   */
+  public double backward(double[] w, Workspace ws, int m, double[] gradientSum) {
+    checkBatch(ws, m);
+    int depth = spec.depth();
+    int k = spec.outputSize();
+    double lossSum = spec.loss().lossSum(ws.z(depth), ws.a(depth), ws.target(), k, m);
+    spec.loss().outputDelta(spec.outputActivation(), ws.z(depth), ws.a(depth), ws.target(),
+        ws.delta(depth), k, m);
+    for (int l = depth; l >= 1; l--) {
+      int nIn = spec.size(l - 1);
+      int nOut = spec.size(l);
+      double[] delta = ws.delta(l);
+      blas.dgemm("N", "T", nIn, nOut, m, 1.0, ws.a(l - 1), 0, nIn, delta, 0, nOut,
+          1.0, gradientSum, weightOffset[l], nIn);
+      int b = biasOffset[l];
+      for (int c = 0; c < m; c++) {
+        int off = c * nOut;
+        for (int r = 0; r < nOut; r++) {
+          gradientSum[b + r] += delta[off + r];
+        }
+      }
+      if (l > 1) {
+        double[] prev = ws.delta(l - 1);
+        blas.dgemm("N", "N", nIn, m, nOut, 1.0, w, weightOffset[l], nIn, delta, 0, nOut,
+            0.0, prev, 0, nIn);
+        Activation f = spec.activation(l - 1);
+        f.backward(ws.z(l - 1), ws.a(l - 1), prev, prev, nIn, m);
+      }
+    }
+    return lossSum;
+  }
+
+  /**
+   * Copies examples {@code index[from..to)} of {@code data} (or examples from..to when index is
+   * null) into the workspace's input and target buffers, as columns 0..to-from.
+   */
+  public void gather(Block data, int[] index, int from, int to, Workspace ws) {
+    int m = to - from;
+    checkBatch(ws, m);
+    int f = data.features();
+    int k = data.outputs();
+    if (f != spec.inputSize() || k != spec.outputSize()) {
+      throw new IllegalArgumentException("block has " + f + " features and " + k
+          + " outputs; the network takes " + spec.inputSize() + " and gives " + spec.outputSize());
+    }
+    double[] x = ws.a(0);
+    double[] y = ws.target();
+    double[] dx = data.x();
+    double[] dy = data.y();
+    for (int j = 0; j < m; j++) {
+      int src = index == null ? from + j : index[from + j];
+      System.arraycopy(dx, src * f, x, j * f, f);
+      System.arraycopy(dy, src * k, y, j * k, k);
+    }
+  }
+
+  /**
+   * Network outputs for every example of {@code x} (features × n, column-major), in batches of the
+   * workspace's capacity.
+   *
+   * @return outputs × n, column-major (a new array)
+   */
+  public double[] predict(double[] w, double[] x, int n, Workspace ws) {
+    int f = spec.inputSize();
+    int k = spec.outputSize();
+    if ((long) f * n != x.length) {
+      throw new IllegalArgumentException("x has " + x.length + " values, " + n + " examples of "
+          + f + " features need " + (long) f * n);
+    }
+    double[] out = new double[k * n];
+    for (int start = 0; start < n; start += ws.capacity()) {
+      int m = Math.min(ws.capacity(), n - start);
+      System.arraycopy(x, start * f, ws.a(0), 0, m * f);
+      forward(w, ws, m);
+      System.arraycopy(ws.a(spec.depth()), 0, out, start * k, m * k);
+    }
+    return out;
+  }
+
+  /** Outputs for row-per-example inputs, one row per example. Allocates; for tests and tools. */
+  public double[][] predict(double[] w, double[][] rows) {
+    int f = spec.inputSize();
+    int k = spec.outputSize();
+    double[] x = new double[rows.length * f];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != f) {
+        throw new IllegalArgumentException("row " + i + " has " + rows[i].length
+            + " features, the network takes " + f);
+      }
+      System.arraycopy(rows[i], 0, x, i * f, f);
+    }
+    double[] out = predict(w, x, rows.length, new Workspace(spec, Math.max(1, Math.min(rows.length, 1024))));
+    double[][] result = new double[rows.length][k];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(out, i * k, result[i], 0, k);
+    }
+    return result;
+  }
+
+  private void checkBatch(Workspace ws, int m) {
+    if (ws.spec() != spec && !ws.spec().equals(spec)) {
+      throw new IllegalArgumentException("workspace was made for " + ws.spec() + ", not " + spec);
+    }
+    if (m < 1 || m > ws.capacity()) {
+      throw new IllegalArgumentException("batch of " + m + " examples; this workspace takes 1 to "
+          + ws.capacity());
+    }
+  }
+}
