@@ -1,0 +1,39 @@
+# Shared by the launchers in scripts/: locate the repository, build what is missing, start a JVM.
+# Sourced, not run.
+
+DPTRAIN_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+die() {
+  echo "dptrain: $*" >&2
+  exit 2
+}
+
+# Builds the modules (skipping tests) when a jar or classpath file is missing or a source file is
+# newer than it. Quiet unless the build fails.
+ensure_built() {
+  local stamp="$DPTRAIN_HOME/driver/target/classpath.txt"
+  local need=0
+  if [ ! -f "$stamp" ] || [ ! -f "$DPTRAIN_HOME/trainer/target/classpath.txt" ]; then
+    need=1
+  elif [ -n "$(find "$DPTRAIN_HOME/pom.xml" "$DPTRAIN_HOME/trainer/pom.xml" "$DPTRAIN_HOME/driver/pom.xml" \
+      "$DPTRAIN_HOME/trainer/src/main" "$DPTRAIN_HOME/driver/src/main" -newer "$stamp" -print -quit)" ]; then
+    need=1
+  fi
+  if [ "$need" = 1 ]; then
+    command -v mvn >/dev/null || die "Maven (mvn) is needed to build dptrain; install it (apt-get install maven)"
+    echo "dptrain: building (mvn -q -DskipTests package) ..." >&2
+    (cd "$DPTRAIN_HOME" && mvn -q -B -DskipTests package) >&2 || die "build failed"
+  fi
+}
+
+# The classpath of a module (trainer or driver): its classes plus its dependencies.
+module_classpath() {
+  local m="$1"
+  echo "$DPTRAIN_HOME/$m/target/classes:$(cat "$DPTRAIN_HOME/$m/target/classpath.txt")"
+}
+
+# java with Spark's module options for Java 17+ (conf/java-options).
+run_java() {
+  command -v java >/dev/null || die "java is needed (Java 17 or later)"
+  exec java @"$DPTRAIN_HOME/conf/java-options" ${DPTRAIN_JAVA_OPTS:-} "$@"
+}
