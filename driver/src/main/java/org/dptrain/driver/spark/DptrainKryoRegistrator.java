@@ -1,0 +1,82 @@
+package org.dptrain.driver.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.dptrain.data.Block;
+import org.dptrain.driver.train.PartitionResult;
+
+/**
+ * Registers every dptrain class that Spark serializes with Kryo: data blocks (cached and shipped
+ * once per partition), per-partition results (returned every step) and the arrays inside them.
+ * Records get explicit serializers because Kryo's field serializer cannot set a record's final
+ * fields; the format is a fixed sequence of primitives and arrays.
+ */
+public final class DptrainKryoRegistrator implements KryoRegistrator {
+
+  @Override
+  public void registerClasses(Kryo kryo) {
+    kryo.register(double[].class);
+    kryo.register(int[].class);
+    kryo.register(long[].class);
+    kryo.register(double[][].class);
+    kryo.register(Block.class, new BlockSerializer());
+    kryo.register(PartitionResult.class, new PartitionResultSerializer());
+  }
+
+  /** Block: features, outputs, size, x, y. */
+  static final class BlockSerializer extends Serializer<Block> {
+    @Override
+    public void write(Kryo kryo, Output out, Block b) {
+      out.writeInt(b.features(), true);
+      out.writeInt(b.outputs(), true);
+      out.writeInt(b.size(), true);
+      writeDoubles(out, b.x());
+      writeDoubles(out, b.y());
+    }
+
+    @Override
+    public Block read(Kryo kryo, Input in, Class<Block> type) {
+      int f = in.readInt(true);
+      int k = in.readInt(true);
+      int n = in.readInt(true);
+      return new Block(f, k, n, readDoubles(in), readDoubles(in));
+    }
+  }
+
+  /** PartitionResult: its fields in declaration order; null arrays as length -1. */
+  static final class PartitionResultSerializer extends Serializer<PartitionResult> {
+    @Override
+    public void write(Kryo kryo, Output out, PartitionResult r) {
+      out.writeInt(r.partition(), true);
+      out.writeLong(r.count(), true);
+      out.writeDouble(r.lossSum());
+      writeDoubles(out, r.vector());
+      writeDoubles(out, r.optimizerState());
+    }
+
+    @Override
+    public PartitionResult read(Kryo kryo, Input in, Class<PartitionResult> type) {
+      int p = in.readInt(true);
+      long count = in.readLong(true);
+      double loss = in.readDouble();
+      return new PartitionResult(p, count, loss, readDoubles(in), readDoubles(in));
+    }
+  }
+
+  static void writeDoubles(Output out, double[] a) {
+    if (a == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(a.length);
+    out.writeDoubles(a);
+  }
+
+  static double[] readDoubles(Input in) {
+    int n = in.readInt();
+    return n < 0 ? null : in.readDoubles(n);
+  }
+}

@@ -1,0 +1,16 @@
+package org.dptrain.driver.train;
+
+/**
+ * What one partition returns from a step (or a round of local steps): its index, how many
+ * examples it used and their loss sum, and a vector that is the GRADIENT SUM over those examples
+ * in synchronous mode or the partition's PARAMETERS after its local steps in local-steps mode,
+ * together with its optimizer state then (null in synchronous mode).
+ *
+ * @param partition the partition index, which fixes the merge order
+ * @param count examples used
+ * @param lossSum Σ_i l_i over those examples
+ * @param vector gradient sum or parameters, numParams values
+ * @param optimizerState optimizer state after local steps, or null
+ */
+public record PartitionResult(int partition, long count, double lossSum, double[] vector,
+    double[] optimizerState) {}
