@@ -55,6 +55,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
       out.writeDouble(r.lossSum());
       writeDoubles(out, r.vector());
       writeDoubles(out, r.optimizerState());
+      out.writeLong(r.computeNanos(), true);
     }
 
     @Override
@@ -62,7 +63,9 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
       int p = in.readInt(true);
       long count = in.readLong(true);
       double loss = in.readDouble();
-      return new PartitionResult(p, count, loss, readDoubles(in), readDoubles(in));
+      double[] vector = readDoubles(in);
+      double[] state = readDoubles(in);
+      return new PartitionResult(p, count, loss, vector, state, in.readLong(true));
     }
   }
 

@@ -11,6 +11,7 @@ package org.dptrain.driver.train;
  * @param lossSum Σ_i l_i over those examples
  * @param vector gradient sum or parameters, numParams values
  * @param optimizerState optimizer state after local steps, or null
+ * @param computeNanos time the task spent in forward/backward and local updates
  */
 public record PartitionResult(int partition, long count, double lossSum, double[] vector,
-    double[] optimizerState) {}
+    double[] optimizerState, long computeNanos) {}

@@ -1,0 +1,22 @@
+package org.dptrain.driver.train;
+
+/**
+ * What one epoch did.
+ *
+ * @param epoch 1-based
+ * @param steps optimizer steps taken in the epoch (global steps)
+ * @param syncs synchronisations (Spark jobs) in the epoch
+ * @param trainLoss mean loss over the epoch's examples, each at the weights it was seen with
+ * @param examples examples processed
+ * @param seconds wall time of the epoch
+ * @param computeSeconds Σ over syncs of the slowest partition's forward/backward/update time
+ * @param learningRate the learning rate at the end of the epoch
+ */
+public record EpochReport(int epoch, int steps, int syncs, double trainLoss, long examples,
+    double seconds, double computeSeconds, double learningRate) {
+
+  /** Examples per second of wall time. */
+  public double samplesPerSecond() {
+    return seconds > 0 ? examples / seconds : 0.0;
+  }
+}

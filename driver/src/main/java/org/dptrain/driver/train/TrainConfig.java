@@ -1,0 +1,49 @@
+package org.dptrain.driver.train;
+
+import java.io.Serializable;
+import java.util.Objects;
+import org.dptrain.network.NetworkSpec;
+import org.dptrain.optim.OptimizerSpec;
+
+/**
+ * How the distributed trainer trains. Defaults are the constants below.
+ *
+ * @param spec the network
+ * @param optimizer the update rule, applied on the driver (and on executors in local-steps mode)
+ * @param batchSize the GLOBAL mini-batch: examples averaged into one update, split over partitions
+ * @param epochs passes over the data
+ * @param seed drives initial weights and every shuffle
+ * @param localSteps 1 = synchronous SGD (one synchronisation per step); K &gt; 1 = each partition
+ *     takes K local steps between synchronisations and the driver averages parameters and optimizer
+ *     state; 0 = a whole epoch of local steps
+ * @param aggregationDepth 1 = partials collected and merged on the driver in partition order;
+ *     d &ge; 2 = merged in a tree of depth d on the executors, still in a fixed order
+ */
+public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
+    long seed, int localSteps, int aggregationDepth) implements Serializable {
+
+  public static final int DEFAULT_BATCH_SIZE = 32;
+  public static final int DEFAULT_EPOCHS = 5;
+  public static final long DEFAULT_SEED = 7L;
+  public static final int DEFAULT_LOCAL_STEPS = 1;
+  public static final int DEFAULT_AGGREGATION_DEPTH = 1;
+
+  public TrainConfig {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(optimizer, "optimizer");
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+    }
+    if (localSteps < 0) {
+      throw new IllegalArgumentException("local steps must be 0 (a whole epoch) or more, got "
+          + localSteps);
+    }
+    if (aggregationDepth < 1) {
+      throw new IllegalArgumentException("aggregation depth must be at least 1, got "
+          + aggregationDepth);
+    }
+  }
+}
