@@ -32,6 +32,15 @@ public record Model(NetworkSpec spec, double[] weights, ObjectNode extra) {
     }
   }
 
+  /**
+   * The extra fields (a copy: the constructor checked that none would overwrite a required field,
+   * and a caller changing the live node could undo that).
+   */
+  @Override
+  public ObjectNode extra() {
+    return extra.deepCopy();
+  }
+
   /** A model with no extra fields. */
   public Model(NetworkSpec spec, double[] weights) {
     this(spec, weights, null);

@@ -65,6 +65,9 @@ public final class ModelFile {
   /**
    * Writes {@code model} as directory {@code dir}; with {@code replace}, an existing model there is
    * replaced (the old one is moved aside, the new one renamed in, then the old one deleted).
+   *
+   * @throws IllegalArgumentException if a weight is not finite ({@link #read} would refuse the
+   *     model); nothing is written and an existing model stays
    */
   public static void write(Path dir, Model model, boolean replace) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
@@ -76,6 +79,7 @@ public final class ModelFile {
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
     try {
+      checkFinite(model.weights());
       byte[] weights = encode(model.weights());
       Files.write(tmp.resolve(WEIGHTS_BIN), weights);
       Files.write(tmp.resolve(MODEL_JSON), JSON.writeValueAsBytes(toJson(model, sha256(weights))));
@@ -213,6 +217,15 @@ public final class ModelFile {
       root.set(e.getKey(), e.getValue());
     }
     return root;
+  }
+
+  private static void checkFinite(double[] weights) {
+    for (int i = 0; i < weights.length; i++) {
+      if (!Double.isFinite(weights[i])) {
+        throw new IllegalArgumentException("parameter " + i + " is " + weights[i]
+            + "; a model holds only finite weights");
+      }
+    }
   }
 
   /** The weights as weights.bin holds them. */

@@ -122,7 +122,9 @@ public sealed interface Schedule {
     if (text == null) {
       throw new IllegalArgumentException("no schedule given; " + forms);
     }
-    String[] p = text.trim().toLowerCase(Locale.ROOT).split(":");
+    // limit -1 keeps trailing empty fields, so "cosine:5:100:" is refused rather than read as
+    // "cosine:5:100" with the default min factor
+    String[] p = text.trim().toLowerCase(Locale.ROOT).split(":", -1);
     try {
       switch (p[0]) {
         case "constant":
