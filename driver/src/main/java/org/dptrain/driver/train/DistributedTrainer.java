@@ -1,0 +1,410 @@
+package org.dptrain.driver.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.dptrain.data.Block;
+import org.dptrain.gradient.GradientAccumulator;
+import org.dptrain.network.NetworkSpec;
+import org.dptrain.optim.Optimizer;
+import org.dptrain.train.BatchPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Synchronous data-parallel training on Spark: the one class that owns the loop
+ *
+ * <pre>
+ *   broadcast w_t → every partition: its share of step t's batch, forward + backward
+ *   → partials merged in PARTITION ORDER → mean gradient → optimizer step on the driver
+ *   → destroy the broadcast
+ * </pre>
+ *
+ * <p>Input: an RDD of exactly one {@link Block} per partition, cached. Step t of epoch e takes, on
+ * partition p, the slice of {@link BatchPlan}: a pure function of (seed, e, t, p), so with one
+ * partition the run is bit-identical to {@link org.dptrain.train.ReferenceTrainer}, and with P
+ * partitions it equals SGD over the union batch up to round-off.
+ *
+ * <p>Why not Spark's treeAggregate: it combines partials in the order tasks finish, and floating
+ * point addition is not associative, so two runs would differ in the last bits. Here partials are
+ * collected (depth 1) or merged in a keyed tree (depth &ge; 2), always sorted by partition.
+ *
+ * <p>Local-steps mode (K &gt; 1): each partition takes K steps on its own slices with a local
+ * optimizer, then the driver averages parameters and optimizer state, weighted by the examples
+ * each partition used. One Spark job per K steps instead of per step.
+ */
+public final class DistributedTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+  /** Called after each epoch with the report and the current weights; returns true to stop. */
+  @FunctionalInterface
+  public interface EpochListener {
+    boolean afterEpoch(EpochReport report, double[] weights, Optimizer optimizer);
+  }
+
+  /**
+   * The result of training.
+   *
+   * @param weights final parameters
+   * @param optimizer the optimizer with its final state and step count
+   * @param epochs one report per epoch run
+   * @param stoppedEarly whether the listener stopped training before the last epoch
+   */
+  public record Outcome(double[] weights, Optimizer optimizer, List<EpochReport> epochs,
+      boolean stoppedEarly) {}
+
+  private final JavaSparkContext sc;
+  private final TrainConfig config;
+  private TaskHook hook = TaskHook.NONE;
+
+  public DistributedTrainer(JavaSparkContext sc, TrainConfig config) {
+    this.sc = sc;
+    this.config = config;
+  }
+
+  /** Installs a hook run at the start of every partition task (tests only). */
+  public DistributedTrainer withTaskHook(TaskHook taskHook) {
+    this.hook = taskHook;
+    return this;
+  }
+
+  /**
+   * Trains from {@code initialWeights} (not modified) on {@code blocks}, one block per partition.
+   *
+   * @param optimizer fresh, or restored from a checkpoint or warm start
+   * @param firstEpoch 0-based epoch to start at (for resuming); epochs run up to config.epochs()
+   * @throws IllegalArgumentException if the blocks hold no example or do not fit the network
+   */
+  public Outcome train(JavaRDD<Block> blocks, double[] initialWeights, Optimizer optimizer,
+      int firstEpoch, EpochListener listener) {
+    NetworkSpec spec = config.spec();
+    if (initialWeights.length != spec.numParams()) {
+      throw new IllegalArgumentException("initial weights have " + initialWeights.length
+          + " values, " + spec + " has " + spec.numParams() + " parameters");
+    }
+    int partitions = blocks.getNumPartitions();
+    long[] sizes = partitionSizes(blocks, spec);
+    long total = Arrays.stream(sizes).sum();
+    if (total == 0) {
+      throw new IllegalArgumentException("no examples to train on");
+    }
+    int steps = BatchPlan.stepsPerEpoch(total, config.batchSize());
+    int k = config.localSteps() == 0 ? steps : Math.min(config.localSteps(), steps);
+    int syncs = (steps + k - 1) / k;
+    LOG.info("training {} on {} examples in {} partitions {}: {} steps of global batch {} per"
+        + " epoch, {} per synchronisation ({} synchronisations per epoch)", spec, total, partitions,
+        Arrays.toString(sizes), steps, config.batchSize(), k, syncs);
+
+    double[] w = initialWeights.clone();
+    double[] g = new double[w.length];
+    List<EpochReport> reports = new ArrayList<>();
+    boolean stopped = false;
+    for (int epoch = firstEpoch; epoch < config.epochs() && !stopped; epoch++) {
+      long start = System.nanoTime();
+      double lossSum = 0.0;
+      long examples = 0;
+      long computeNanos = 0;
+      for (int s = 0; s < syncs; s++) {
+        int firstStep = s * k;
+        int lastStep = Math.min(steps, firstStep + k);
+        sc.setJobDescription(String.format(Locale.ROOT, "dptrain epoch %d/%d step %d/%d",
+            epoch + 1, config.epochs(), lastStep, steps));
+        PartitionResult merged;
+        if (k == 1) {
+          // forward + backward on the executors
+          Broadcast<double[]> bw = sc.broadcast(w);
+          merged = merge(blocks.mapPartitionsWithIndex(new GradientTask(spec, config, epoch, s,
+              steps, bw, hook), true), spec);
+          bw.destroy();
+          // update on the driver
+          new GradientAccumulator(spec, 1, merged.vector(), merged.lossSum(), merged.count())
+              .mean(g);
+          optimizer.step(w, g);
+        } else {
+          double[] packed = pack(w, optimizer.state());
+          Broadcast<double[]> bw = sc.broadcast(packed);
+          merged = average(blocks.mapPartitionsWithIndex(new LocalStepsTask(spec, config, epoch, s,
+              firstStep, lastStep, steps, optimizer.stepCount(), bw, hook), true), w.length);
+          bw.destroy();
+          System.arraycopy(merged.vector(), 0, w, 0, w.length);
+          optimizer.restore(merged.optimizerState(), optimizer.stepCount() + (lastStep - firstStep));
+        }
+        lossSum += merged.lossSum();
+        examples += merged.count();
+        computeNanos += merged.computeNanos();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      EpochReport report = new EpochReport(epoch + 1, steps, syncs, lossSum / examples, examples,
+          seconds, computeNanos / 1e9, optimizer.currentLearningRate());
+      reports.add(report);
+      stopped = listener.afterEpoch(report, w, optimizer) && epoch + 1 < config.epochs();
+    }
+    sc.setJobDescription(null);
+    return new Outcome(w, optimizer, reports, stopped);
+  }
+
+  /** Examples per partition, checking that each partition holds one block that fits the net. */
+  static long[] partitionSizes(JavaRDD<Block> blocks, NetworkSpec spec) {
+    List<long[]> info = blocks.mapPartitionsWithIndex((p, it) -> {
+      long n = 0;
+      long count = 0;
+      long shape = 0;
+      while (it.hasNext()) {
+        Block b = it.next();
+        count++;
+        n += b.size();
+        if (b.features() != spec.inputSize() || b.outputs() != spec.outputSize()) {
+          shape = ((long) b.features() << 32) | b.outputs();
+        }
+      }
+      return Collections.singletonList(new long[] {p, n, count, shape}).iterator();
+    }, true).collect();
+    long[] sizes = new long[info.size()];
+    for (long[] r : info) {
+      if (r[2] != 1) {
+        throw new IllegalArgumentException("partition " + r[0] + " holds " + r[2]
+            + " blocks; the trainer needs exactly one block per partition");
+      }
+      if (r[3] != 0) {
+        throw new IllegalArgumentException("partition " + r[0] + " holds examples with "
+            + (r[3] >>> 32) + " features and " + (r[3] & 0xffffffffL) + " outputs; the network"
+            + " takes " + spec.inputSize() + " and gives " + spec.outputSize());
+      }
+      sizes[(int) r[0]] = r[1];
+    }
+    return sizes;
+  }
+
+  /** Sums gradient partials in partition order (depth 1 on the driver, else a keyed tree). */
+  private PartitionResult merge(JavaRDD<PartitionResult> partials, NetworkSpec spec) {
+    List<PartitionResult> parts = config.aggregationDepth() == 1 ? partials.collect()
+        : treeReduce(partials, config.aggregationDepth());
+    return sumInOrder(parts, 0);
+  }
+
+  /** Reduces partials level by level, keys = index / fanout, merging each group sorted by index. */
+  static List<PartitionResult> treeReduce(JavaRDD<PartitionResult> partials, int depth) {
+    int n = partials.getNumPartitions();
+    int fanout = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / depth)));
+    JavaPairRDD<Integer, PartitionResult> level =
+        partials.mapToPair(r -> new Tuple2<>(r.partition(), r));
+    while (n > fanout) {
+      int groups = (n + fanout - 1) / fanout;
+      int f = fanout;
+      level = level.mapToPair(t -> new Tuple2<>(t._1() / f, t._2()))
+          .groupByKey(groups)
+          .mapToPair(t -> {
+            List<PartitionResult> group = new ArrayList<>();
+            t._2().forEach(group::add);
+            return new Tuple2<>(t._1(), sumInOrder(group, t._1()));
+          });
+      n = groups;
+    }
+    List<PartitionResult> out = new ArrayList<>(level.values().collect());
+    out.sort(Comparator.comparingInt(PartitionResult::partition));
+    return out;
+  }
+
+  /** Σ of the partials sorted by index; the result carries {@code index}. */
+  static PartitionResult sumInOrder(List<PartitionResult> parts, int index) {
+    List<PartitionResult> sorted = new ArrayList<>(parts);
+    sorted.sort(Comparator.comparingInt(PartitionResult::partition));
+    double[] sum = null;
+    double loss = 0.0;
+    long count = 0;
+    long compute = 0;
+    for (PartitionResult r : sorted) {
+      if (r.count() == 0) {
+        continue;
+      }
+      if (sum == null) {
+        sum = r.vector().clone();
+        loss = r.lossSum();
+      } else {
+        double[] v = r.vector();
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += v[i];
+        }
+        loss += r.lossSum();
+      }
+      count += r.count();
+      compute = Math.max(compute, r.computeNanos());
+    }
+    return new PartitionResult(index, count, loss, sum, null, compute);
+  }
+
+  /** Parameters and optimizer state averaged over partitions, weighted by examples used. */
+  private static PartitionResult average(JavaRDD<PartitionResult> results, int numParams) {
+    List<PartitionResult> parts = results.collect();
+    long count = 0;
+    double loss = 0.0;
+    long compute = 0;
+    for (PartitionResult r : parts) {
+      count += r.count();
+      loss += r.lossSum();
+      compute = Math.max(compute, r.computeNanos());
+    }
+    double[] w = new double[numParams];
+    double[] state = null;
+    for (PartitionResult r : parts) {
+      if (r.count() == 0) {
+        continue;
+      }
+      // with one partition the factor is exactly 1.0, so the average is the partition's bits
+      double f = (double) r.count() / count;
+      double[] v = r.vector();
+      for (int i = 0; i < numParams; i++) {
+        w[i] += f * v[i];
+      }
+      double[] s = r.optimizerState();
+      if (state == null) {
+        state = new double[s.length];
+      }
+      for (int i = 0; i < s.length; i++) {
+        state[i] += f * s[i];
+      }
+    }
+    return new PartitionResult(0, count, loss, w, state, compute);
+  }
+
+  static double[] pack(double[] w, double[] state) {
+    double[] packed = Arrays.copyOf(w, w.length + state.length);
+    System.arraycopy(state, 0, packed, w.length, state.length);
+    return packed;
+  }
+
+  private static int attempt() {
+    TaskContext tc = TaskContext.get();
+    return tc == null ? 0 : tc.attemptNumber();
+  }
+
+  private static Block single(Iterator<Block> it) {
+    if (!it.hasNext()) {
+      return null;
+    }
+    Block b = it.next();
+    if (it.hasNext()) {
+      throw new IllegalStateException("a partition holds more than one block");
+    }
+    return b;
+  }
+
+  /** One synchronous step on one partition: the gradient sum over its slice. */
+  static final class GradientTask
+      implements Function2<Integer, Iterator<Block>, Iterator<PartitionResult>> {
+    private static final long serialVersionUID = 1L;
+    private final NetworkSpec spec;
+    private final TrainConfig config;
+    private final int epoch;
+    private final int step;
+    private final int steps;
+    private final Broadcast<double[]> weights;
+    private final TaskHook hook;
+
+    GradientTask(NetworkSpec spec, TrainConfig config, int epoch, int step, int steps,
+        Broadcast<double[]> weights, TaskHook hook) {
+      this.spec = spec;
+      this.config = config;
+      this.epoch = epoch;
+      this.step = step;
+      this.steps = steps;
+      this.weights = weights;
+      this.hook = hook;
+    }
+
+    @Override
+    public Iterator<PartitionResult> call(Integer p, Iterator<Block> it) throws Exception {
+      hook.beforeTask(p, epoch, step, attempt());
+      Block b = single(it);
+      if (b == null || b.size() == 0) {
+        return Collections.singletonList(new PartitionResult(p, 0, 0.0, null, null, 0)).iterator();
+      }
+      long t0 = System.nanoTime();
+      int n = b.size();
+      int[] order = PermutationCache.get(config.seed(), epoch, p, n);
+      int from = BatchPlan.sliceStart(step, n, steps);
+      int to = BatchPlan.sliceStart(step + 1, n, steps);
+      GradientAccumulator acc = new GradientAccumulator(spec, Math.max(1, (n + steps - 1) / steps));
+      acc.add(weights.value(), b, order, from, to);
+      return Collections.singletonList(new PartitionResult(p, acc.count(), acc.lossSum(),
+          acc.gradientSum(), null, System.nanoTime() - t0)).iterator();
+    }
+  }
+
+  /** Steps [firstStep, lastStep) on one partition with a local optimizer. */
+  static final class LocalStepsTask
+      implements Function2<Integer, Iterator<Block>, Iterator<PartitionResult>> {
+    private static final long serialVersionUID = 1L;
+    private final NetworkSpec spec;
+    private final TrainConfig config;
+    private final int epoch;
+    private final int sync;
+    private final int firstStep;
+    private final int lastStep;
+    private final int steps;
+    private final long optimizerSteps;
+    private final Broadcast<double[]> packed;
+    private final TaskHook hook;
+
+    LocalStepsTask(NetworkSpec spec, TrainConfig config, int epoch, int sync, int firstStep,
+        int lastStep, int steps, long optimizerSteps, Broadcast<double[]> packed, TaskHook hook) {
+      this.spec = spec;
+      this.config = config;
+      this.epoch = epoch;
+      this.sync = sync;
+      this.firstStep = firstStep;
+      this.lastStep = lastStep;
+      this.steps = steps;
+      this.optimizerSteps = optimizerSteps;
+      this.packed = packed;
+      this.hook = hook;
+    }
+
+    @Override
+    public Iterator<PartitionResult> call(Integer p, Iterator<Block> it) throws Exception {
+      hook.beforeTask(p, epoch, sync, attempt());
+      Block b = single(it);
+      if (b == null || b.size() == 0) {
+        return Collections.singletonList(new PartitionResult(p, 0, 0.0, null, null, 0)).iterator();
+      }
+      long t0 = System.nanoTime();
+      int numParams = spec.numParams();
+      double[] all = packed.value();
+      double[] w = Arrays.copyOf(all, numParams);
+      Optimizer optimizer = new Optimizer(config.optimizer(), numParams);
+      optimizer.restore(Arrays.copyOfRange(all, numParams, all.length), optimizerSteps);
+      int n = b.size();
+      int[] order = PermutationCache.get(config.seed(), epoch, p, n);
+      GradientAccumulator acc = new GradientAccumulator(spec, Math.max(1, (n + steps - 1) / steps));
+      double[] g = new double[numParams];
+      double loss = 0.0;
+      long count = 0;
+      for (int t = firstStep; t < lastStep; t++) {
+        int from = BatchPlan.sliceStart(t, n, steps);
+        int to = BatchPlan.sliceStart(t + 1, n, steps);
+        if (from == to) {
+          continue;
+        }
+        acc.reset();
+        acc.add(w, b, order, from, to);
+        loss += acc.lossSum();
+        count += acc.count();
+        acc.mean(g);
+        optimizer.step(w, g);
+      }
+      return Collections.singletonList(new PartitionResult(p, count, loss, w,
+          optimizer.state(), System.nanoTime() - t0)).iterator();
+    }
+  }
+}

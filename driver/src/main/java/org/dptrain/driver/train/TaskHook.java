@@ -1,0 +1,22 @@
+package org.dptrain.driver.train;
+
+import java.io.Serializable;
+
+/**
+ * Called on the executor at the start of every partition task of the training loop. Production
+ * runs use {@link #NONE}; tests use it to delay tasks at random or make one fail, to show that
+ * results do not depend on task timing or retries.
+ */
+@FunctionalInterface
+public interface TaskHook extends Serializable {
+  /** Does nothing. */
+  TaskHook NONE = (partition, epoch, sync, attempt) -> { };
+
+  /**
+   * @param partition the partition index
+   * @param epoch 0-based epoch
+   * @param sync 0-based synchronisation within the epoch
+   * @param attempt Spark's attempt number of this task (0 for the first)
+   */
+  void beforeTask(int partition, int epoch, int sync, int attempt) throws Exception;
+}
