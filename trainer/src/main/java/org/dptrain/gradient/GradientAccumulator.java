@@ -87,6 +87,8 @@ public final class GradientAccumulator {
    * forward, backward, and the sums. Allocates nothing after the first call.
    *
    * @return this
+   * @throws IllegalArgumentException for a range that is negative, reversed or runs past the
+   *     block (or the index), before anything is added
    */
   public GradientAccumulator add(double[] weights, Block data, int[] index, int from, int to) {
     if (weights.length != gradientSum.length) {
@@ -95,6 +97,13 @@ public final class GradientAccumulator {
     }
     if (from < 0 || to < from) {
       throw new IllegalArgumentException("bad example range [" + from + ", " + to + ")");
+    }
+    // Checked up front: a range that runs off the end would otherwise fail in the middle of the
+    // loop, leaving the chunks before it already summed in.
+    int limit = index == null ? data.size() : index.length;
+    if (to > limit) {
+      throw new IllegalArgumentException("example range [" + from + ", " + to + ") goes past the "
+          + (index == null ? "block's " + limit + " examples" : "index's " + limit + " entries"));
     }
     if (from == to) {
       return this;
