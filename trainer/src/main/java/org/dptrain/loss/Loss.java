@@ -13,7 +13,9 @@ import org.dptrain.activation.Activation;
  * <p>Notation: m = examples in the batch, K = outputs, a = network output, y = target.
  */
 public enum Loss {
-  /** Softmax cross-entropy, L = -(1/m) Σ_i Σ_k y_ik log a_ik. Output activation: softmax. */
+  /** Softmax cross-entropy, L = -(1/m) Σ_i Σ_k y_ik log a_ik. Output activation: softmax. Each
+   *  target column must be a probability distribution (one-hot for classes): the fused delta
+   *  a - y is the gradient only when Σ_k y_ik = 1. */
   CROSS_ENTROPY,
   /** L = -(1/m) Σ_i Σ_k [y_ik log a_ik + (1 - y_ik) log(1 - a_ik)]. Output activation: sigmoid. */
   BINARY_CROSS_ENTROPY,

@@ -15,12 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -77,17 +78,19 @@ public final class ModelFile {
     }
     Path parent = target.getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+    Path tmp = createStagingDirectory(parent, target.getFileName() + ".tmp-");
     try {
-      checkFinite(model.weights());
-      byte[] weights = encode(model.weights());
-      Files.write(tmp.resolve(WEIGHTS_BIN), weights);
-      Files.write(tmp.resolve(MODEL_JSON), JSON.writeValueAsBytes(toJson(model, sha256(weights))));
+      writeInto(tmp, model);
       if (Files.exists(target)) {
-        Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+        Path old = createStagingDirectory(parent, target.getFileName() + ".old-");
         Files.delete(old);
         move(target, old);
-        move(tmp, target);
+        try {
+          move(tmp, target);
+        } catch (IOException e) {
+          move(old, target);
+          throw e;
+        }
         deleteTree(old);
       } else {
         move(tmp, target);
@@ -96,6 +99,33 @@ public final class ModelFile {
       deleteTree(tmp);
       throw e;
     }
+  }
+
+  /**
+   * Writes the model's two files into the existing directory {@code dir} (weights.bin first, then
+   * model.json). Not atomic by itself: callers assemble a staging directory this way and rename it
+   * into place (as {@link #write} does, and as the driver does with a whole run directory).
+   *
+   * @throws IllegalArgumentException if a weight is NaN or infinite (a model that could not be read)
+   */
+  public static void writeInto(Path dir, Model model) throws IOException {
+    checkFinite(model.weights());
+    byte[] weights = encode(model.weights());
+    Files.write(dir.resolve(WEIGHTS_BIN), weights);
+    Files.write(dir.resolve(MODEL_JSON), JSON.writeValueAsBytes(toJson(model, sha256(weights))));
+  }
+
+  /**
+   * A new hidden directory {@code .PREFIX<random>} in {@code parent}, readable by others
+   * (rwxr-xr-x where POSIX permissions exist) so that a model can be served by another user;
+   * {@link Files#createTempDirectory} alone would make it owner-only.
+   */
+  public static Path createStagingDirectory(Path parent, String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(parent, "." + prefix);
+    if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return dir;
   }
 
   /**
@@ -211,9 +241,7 @@ public final class ModelFile {
     w.put("dtype", "float64");
     w.put("byteOrder", "little");
     w.put("sha256", sha256);
-    Iterator<Map.Entry<String, JsonNode>> it = model.extra().fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : model.extra().properties()) {
       root.set(e.getKey(), e.getValue());
     }
     return root;
@@ -300,7 +328,8 @@ public final class ModelFile {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a directory tree if it exists. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -6,11 +6,14 @@ import java.util.SplittableRandom;
  * Which examples form each mini-batch: a pure function of (seed, epoch, step, partition), shared
  * by the reference trainer and the distributed one so that they visit the same examples.
  *
- * <p>An epoch over N examples with global batch size B has S = ceil(N / B) steps. A partition of n
- * examples shuffles them with a permutation drawn from (seed, epoch, partition) and gives step t
- * the positions [floor(t·n/S), floor((t+1)·n/S)) of that permutation. With one partition the
- * batches hold floor or ceil of N/S &le; B examples (no ragged last batch); with P partitions the
- * union over partitions of step t's slices is the global batch of step t.
+ * <p>An epoch over N examples with global batch size B has S = ceil(N / B) steps. Partition p of
+ * P, holding n examples, shuffles them with a permutation drawn from (seed, epoch, p) and gives step
+ * t the positions [floor((t·n + phi_p)/S), floor(((t+1)·n + phi_p)/S)) of that permutation, with
+ * the phase phi_p = floor(p·S/P). Every example is visited once per epoch and each slice holds
+ * floor or ceil of n/S examples; the phases stagger where the partitions' larger slices fall, so the
+ * global batch of step t (the union of the partitions' slices) stays close to N/S &le; B instead of
+ * all partitions rounding up, or down, at the same step. With one partition the phase is 0 and the
+ * batches hold floor or ceil of N/S &le; B examples (no ragged last batch).
  */
 public final class BatchPlan {
   private BatchPlan() {}
@@ -31,9 +34,27 @@ public final class BatchPlan {
     return (int) s;
   }
 
-  /** Start (inclusive) of step t's slice of a partition of n examples; t = steps gives n. */
+  /** Start (inclusive) of step t's slice of partition 0 (or the only partition) of n examples;
+   *  t = steps gives n. */
   public static int sliceStart(int t, int n, int steps) {
-    return (int) ((long) t * n / steps);
+    return sliceStart(t, n, steps, 0);
+  }
+
+  /**
+   * Start (inclusive) of step t's slice of a partition of n examples with phase {@code phase}
+   * (see {@link #phase}); t = 0 gives 0 and t = steps gives n.
+   */
+  public static int sliceStart(int t, int n, int steps, int phase) {
+    return (int) (((long) t * n + phase) / steps);
+  }
+
+  /** The phase of partition p of P in an epoch of S steps, floor(p·S/P), in [0, S). */
+  public static int phase(int partition, int partitions, int steps) {
+    if (partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException("partition " + partition + " is outside [0, " + partitions
+          + ")");
+    }
+    return (int) ((long) partition * steps / partitions);
   }
 
   /** A seed for (seed, epoch, partition), well mixed so neighbouring values are unrelated. */
@@ -48,6 +69,10 @@ public final class BatchPlan {
    * @param order receives the permutation of 0..n-1 (modified in place), length at least n
    */
   public static void permutation(long seed, int epoch, int partition, int n, int[] order) {
+    if (n < 0 || order.length < n) {
+      throw new IllegalArgumentException("a permutation of " + n + " examples needs n >= 0 and a"
+          + " buffer of at least n, got " + order.length);
+    }
     SplittableRandom rnd = new SplittableRandom(streamSeed(seed, epoch, partition));
     for (int i = 0; i < n; i++) {
       order[i] = i;

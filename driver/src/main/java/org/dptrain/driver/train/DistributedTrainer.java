@@ -125,20 +125,26 @@ public final class DistributedTrainer {
           // forward + backward on the executors
           Broadcast<double[]> bw = sc.broadcast(w);
           merged = merge(blocks.mapPartitionsWithIndex(new GradientTask(spec, config, epoch, s,
-              steps, bw, hook), true), spec);
+              steps, partitions, bw, hook), true), spec);
           bw.destroy();
-          // update on the driver
-          new GradientAccumulator(spec, 1, merged.vector(), merged.lossSum(), merged.count())
-              .mean(g);
-          optimizer.step(w, g);
+          // update on the driver (a step whose global batch is empty, possible only with fewer
+          // examples in some partitions than steps, changes nothing)
+          if (merged.count() > 0) {
+            new GradientAccumulator(spec, 1, merged.vector(), merged.lossSum(), merged.count())
+                .mean(g);
+            optimizer.step(w, g);
+          }
         } else {
           double[] packed = pack(w, optimizer.state());
           Broadcast<double[]> bw = sc.broadcast(packed);
           merged = average(blocks.mapPartitionsWithIndex(new LocalStepsTask(spec, config, epoch, s,
-              firstStep, lastStep, steps, optimizer.stepCount(), bw, hook), true), w.length);
+              firstStep, lastStep, steps, partitions, optimizer.stepCount(), bw, hook), true), w.length);
           bw.destroy();
-          System.arraycopy(merged.vector(), 0, w, 0, w.length);
-          optimizer.restore(merged.optimizerState(), optimizer.stepCount() + (lastStep - firstStep));
+          if (merged.count() > 0) {
+            System.arraycopy(merged.vector(), 0, w, 0, w.length);
+            optimizer.restore(merged.optimizerState(),
+                optimizer.stepCount() + (lastStep - firstStep));
+          }
         }
         lossSum += merged.lossSum();
         examples += merged.count();
@@ -309,16 +315,18 @@ public final class DistributedTrainer {
     private final int epoch;
     private final int step;
     private final int steps;
+    private final int partitions;
     private final Broadcast<double[]> weights;
     private final TaskHook hook;
 
     GradientTask(NetworkSpec spec, TrainConfig config, int epoch, int step, int steps,
-        Broadcast<double[]> weights, TaskHook hook) {
+        int partitions, Broadcast<double[]> weights, TaskHook hook) {
       this.spec = spec;
       this.config = config;
       this.epoch = epoch;
       this.step = step;
       this.steps = steps;
+      this.partitions = partitions;
       this.weights = weights;
       this.hook = hook;
     }
@@ -333,8 +341,9 @@ public final class DistributedTrainer {
       long t0 = System.nanoTime();
       int n = b.size();
       int[] order = PermutationCache.get(config.seed(), epoch, p, n);
-      int from = BatchPlan.sliceStart(step, n, steps);
-      int to = BatchPlan.sliceStart(step + 1, n, steps);
+      int phase = BatchPlan.phase(p, partitions, steps);
+      int from = BatchPlan.sliceStart(step, n, steps, phase);
+      int to = BatchPlan.sliceStart(step + 1, n, steps, phase);
       GradientAccumulator acc = new GradientAccumulator(spec, Math.max(1, (n + steps - 1) / steps));
       acc.add(weights.value(), b, order, from, to);
       return Collections.singletonList(new PartitionResult(p, acc.count(), acc.lossSum(),
@@ -353,12 +362,14 @@ public final class DistributedTrainer {
     private final int firstStep;
     private final int lastStep;
     private final int steps;
+    private final int partitions;
     private final long optimizerSteps;
     private final Broadcast<double[]> packed;
     private final TaskHook hook;
 
     LocalStepsTask(NetworkSpec spec, TrainConfig config, int epoch, int sync, int firstStep,
-        int lastStep, int steps, long optimizerSteps, Broadcast<double[]> packed, TaskHook hook) {
+        int lastStep, int steps, int partitions, long optimizerSteps, Broadcast<double[]> packed,
+        TaskHook hook) {
       this.spec = spec;
       this.config = config;
       this.epoch = epoch;
@@ -366,6 +377,7 @@ public final class DistributedTrainer {
       this.firstStep = firstStep;
       this.lastStep = lastStep;
       this.steps = steps;
+      this.partitions = partitions;
       this.optimizerSteps = optimizerSteps;
       this.packed = packed;
       this.hook = hook;
@@ -386,13 +398,14 @@ public final class DistributedTrainer {
       optimizer.restore(Arrays.copyOfRange(all, numParams, all.length), optimizerSteps);
       int n = b.size();
       int[] order = PermutationCache.get(config.seed(), epoch, p, n);
+      int phase = BatchPlan.phase(p, partitions, steps);
       GradientAccumulator acc = new GradientAccumulator(spec, Math.max(1, (n + steps - 1) / steps));
       double[] g = new double[numParams];
       double loss = 0.0;
       long count = 0;
       for (int t = firstStep; t < lastStep; t++) {
-        int from = BatchPlan.sliceStart(t, n, steps);
-        int to = BatchPlan.sliceStart(t + 1, n, steps);
+        int from = BatchPlan.sliceStart(t, n, steps, phase);
+        int to = BatchPlan.sliceStart(t + 1, n, steps, phase);
         if (from == to) {
           continue;
         }
