@@ -1,5 +1,6 @@
 package org.dptrain.network;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,11 +12,15 @@ import org.dptrain.loss.Loss;
  * The immutable shape of a multilayer perceptron: layer sizes, one activation per non-input layer,
  * and the loss it is trained on. Validated on construction; every message names the bad value.
  *
+ * <p>Serializable so that Spark can ship it inside task closures; a record deserializes through
+ * its validating constructor.
+ *
  * @param layers sizes n_0 (inputs) .. n_L (outputs), each &ge; 1
  * @param activations f_1 .. f_L
  * @param loss the training loss, which must fit f_L
  */
-public record NetworkSpec(int[] layers, List<Activation> activations, Loss loss) {
+public record NetworkSpec(int[] layers, List<Activation> activations, Loss loss)
+    implements Serializable {
 
   /** Largest parameter count a flat {@code double[]} can hold. */
   public static final long MAX_PARAMS = Integer.MAX_VALUE - 8L;

@@ -1,5 +1,6 @@
 package org.dptrain.optim;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
  * @param schedule learning-rate schedule
  */
 public record OptimizerSpec(Kind kind, double learningRate, double momentum, double beta1,
-    double beta2, double epsilon, double weightDecay, double clipNorm, Schedule schedule) {
+    double beta2, double epsilon, double weightDecay, double clipNorm, Schedule schedule)
+    implements Serializable {
 
   public static final double DEFAULT_LEARNING_RATE = 0.05;
   public static final double DEFAULT_MOMENTUM = 0.9;

@@ -1,12 +1,13 @@
 package org.dptrain.optim;
 
+import java.io.Serializable;
 import java.util.Locale;
 
 /**
  * A learning-rate schedule: the factor by which the base learning rate is multiplied at optimizer
  * step t (t = 0 for the first update).
  */
-public sealed interface Schedule {
+public sealed interface Schedule extends Serializable {
 
   /** The factor at step t &ge; 0. */
   double factor(long t);
