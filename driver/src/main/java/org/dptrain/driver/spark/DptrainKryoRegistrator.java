@@ -6,6 +6,8 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.dptrain.data.Block;
+import org.dptrain.driver.data.TaskType;
+import org.dptrain.driver.eval.MetricsAccumulator;
 import org.dptrain.driver.train.PartitionResult;
 
 /**
@@ -24,6 +26,8 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(double[][].class);
     kryo.register(Block.class, new BlockSerializer());
     kryo.register(PartitionResult.class, new PartitionResultSerializer());
+    kryo.register(TaskType.class);
+    kryo.register(MetricsAccumulator.class);
   }
 
   /** Block: features, outputs, size, x, y. */

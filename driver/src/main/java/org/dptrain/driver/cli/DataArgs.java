@@ -1,0 +1,34 @@
+package org.dptrain.driver.cli;
+
+import java.util.List;
+import org.dptrain.driver.data.DataFormat;
+import org.dptrain.driver.data.DataOptions;
+import picocli.CommandLine.Option;
+
+/** How to read a dataset: shared by train, evaluate and predict. */
+final class DataArgs {
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "libsvm, csv, parquet or idx (default: from the file name)")
+  String format;
+
+  @Option(names = "--num-features", paramLabel = "N",
+      description = "Feature count (libsvm; default: the largest index in the data)")
+  Integer numFeatures;
+
+  @Option(names = "--label-column", paramLabel = "NAME",
+      description = "Label column (csv, parquet; default: ${DEFAULT-VALUE})")
+  String labelColumn = DataOptions.DEFAULT_LABEL_COLUMN;
+
+  @Option(names = "--feature-columns", paramLabel = "A,B,...", split = ",",
+      description = "Numeric feature columns (csv, parquet; default: all other columns)")
+  List<String> featureColumns;
+
+  @Option(names = "--features-column", paramLabel = "NAME",
+      description = "Vector feature column (parquet; default: ${DEFAULT-VALUE})")
+  String featuresColumn = DataOptions.DEFAULT_FEATURES_COLUMN;
+
+  DataOptions options(String path) {
+    DataFormat f = format == null ? null : DataFormat.parse(format);
+    return new DataOptions(path, f, numFeatures, labelColumn, featureColumns, featuresColumn);
+  }
+}

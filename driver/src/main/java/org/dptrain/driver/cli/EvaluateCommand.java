@@ -1,0 +1,83 @@
+package org.dptrain.driver.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.dptrain.data.Block;
+import org.dptrain.driver.data.BlockStacker;
+import org.dptrain.driver.data.DataLoader;
+import org.dptrain.driver.data.LoadedData;
+import org.dptrain.driver.data.Targets;
+import org.dptrain.driver.eval.Evaluator;
+import org.dptrain.driver.eval.Metrics;
+import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dptrain evaluate}: metrics of a model on a dataset. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Evaluate a model on labelled data: accuracy, macro F1, log loss and confusion"
+        + " matrix, or RMSE, MAE and R² for regression.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory")
+  String model;
+
+  @Option(names = "--data", required = true, paramLabel = "PATH", description = "Labelled data")
+  String data;
+
+  @Mixin
+  DataArgs dataArgs;
+
+  @Option(names = "--partitions", paramLabel = "P",
+      description = "Partitions (default: Spark's default parallelism)")
+  Integer partitions;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master")
+  String master;
+
+  @Option(names = "--json", description = "Print the metrics as one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Model m = ModelFile.read(Paths.get(model));
+    Targets targets = Targets.of(m.spec().loss(), m.spec().outputSize());
+    SparkSession spark = Sessions.start("dptrain evaluate", master);
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      LoadedData d = DataLoader.load(spark, dataArgs.options(data), targets);
+      if (d.numFeatures() != m.spec().inputSize()) {
+        throw new IllegalArgumentException(data + " has " + d.numFeatures()
+            + " features; the model takes " + m.spec().inputSize());
+      }
+      JavaRDD<Block> blocks = BlockStacker.stack(d, targets,
+          partitions != null ? partitions : sc.defaultParallelism(), ModelScaling.of(m));
+      Metrics metrics = Evaluator.evaluate(sc, blocks, m.spec(), m.weights(), targets.type());
+      blocks.unpersist(false);
+      if (json) {
+        System.out.println(new ObjectMapper().writeValueAsString(metrics.toJson()));
+      } else {
+        System.out.printf(Locale.ROOT, "%d examples: %s%n", metrics.count(), metrics.summary());
+        if (metrics.confusion() != null) {
+          System.out.println("confusion matrix (rows: true class, columns: predicted):");
+          for (long[] row : metrics.confusion()) {
+            StringBuilder b = new StringBuilder();
+            for (long v : row) {
+              b.append(String.format(Locale.ROOT, "%7d", v));
+            }
+            System.out.println(b);
+          }
+        }
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

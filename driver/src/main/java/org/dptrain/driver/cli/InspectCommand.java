@@ -1,0 +1,46 @@
+package org.dptrain.driver.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dptrain inspect}: what a model directory holds, after verifying it. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "Verify a model directory (fields, weights length and SHA-256) and describe it.")
+final class InspectCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory")
+  String model;
+
+  @Override
+  public Integer call() throws Exception {
+    Model m = ModelFile.read(Paths.get(model));
+    System.out.println("model      " + Paths.get(model).toAbsolutePath().normalize());
+    System.out.println("layers     " + Arrays.toString(m.spec().layers()));
+    System.out.println("activations " + m.spec().activationIds());
+    System.out.println("loss       " + m.spec().loss().id());
+    System.out.println("parameters " + m.spec().numParams() + " (weights.bin verified)");
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    for (String key : new String[] {"task", "featureScaling", "training", "metrics",
+        "provenance"}) {
+      JsonNode v = m.extra().get(key);
+      if (v == null) {
+        continue;
+      }
+      if (key.equals("featureScaling")) {
+        System.out.println("scaling    " + v.path("method").asText());
+      } else if (v.isValueNode()) {
+        System.out.println(String.format("%-10s %s", key, v.asText()));
+      } else {
+        System.out.println(key + " " + json.writeValueAsString(v));
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,107 @@
+package org.dptrain.driver.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import org.dptrain.driver.data.DataValidationException;
+import org.dptrain.model.ModelFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code scripts/dptrain} and of {@code spark-submit --class
+ * org.dptrain.driver.cli.Main}. Errors print one line naming what is wrong (set DPTRAIN_DEBUG=1 for
+ * the stack trace) and exit 2 for bad input or usage, 1 for anything else.
+ */
+@Command(name = "dptrain", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Distributed data-parallel training of multilayer perceptrons on Apache Spark.",
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+        InspectCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getErr()));
+    cli.setParameterExceptionHandler((e, argv) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("dptrain: error: " + e.getMessage());
+      err.println("see: dptrain " + e.getCommandLine().getCommandName() + " --help");
+      err.flush();
+      return 2;
+    });
+    try {
+      configureJobFile(cli, args);
+    } catch (Exception e) {
+      return report(e, cli.getErr());
+    }
+    return cli.execute(args);
+  }
+
+  /**
+   * For {@code train}: the job file named by --config becomes the options' defaults; with no
+   * arguments at all, the embedded Fashion-MNIST job does.
+   */
+  static void configureJobFile(CommandLine cli, String[] args) throws Exception {
+    if (args.length == 0 || !args[0].equals("train")) {
+      return;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    String config = null;
+    for (int i = 0; i < rest.size(); i++) {
+      String a = rest.get(i);
+      if (a.equals("--config") && i + 1 < rest.size()) {
+        config = rest.get(i + 1);
+      } else if (a.startsWith("--config=")) {
+        config = a.substring("--config=".length());
+      }
+    }
+    JobFile file = null;
+    if (config != null) {
+      file = JobFile.read(Paths.get(config));
+    } else if (rest.isEmpty()) {
+      file = JobFile.resource(TrainCommand.EMBEDDED_JOB);
+    }
+    if (file != null) {
+      CommandLine train = cli.getSubcommands().get("train");
+      file.checkKeys(train.getCommandSpec());
+      train.setDefaultValueProvider(file);
+    }
+  }
+
+  static int report(Throwable e, PrintWriter err) {
+    Throwable t = DataValidationException.unwrap(e);
+    boolean badInput = t instanceof IllegalArgumentException || t instanceof ModelFileException
+        || t instanceof FileAlreadyExistsException || t instanceof DataValidationException;
+    String message = t instanceof FileAlreadyExistsException f
+        ? f.getFile() + ": " + f.getReason() : t.getMessage();
+    err.println("dptrain: " + (badInput ? "error: " : "failed: ") + message);
+    if (System.getenv("DPTRAIN_DEBUG") != null) {
+      e.printStackTrace(err);
+    } else if (!badInput) {
+      err.println("(set DPTRAIN_DEBUG=1 for the stack trace)");
+    }
+    err.flush();
+    return badInput ? 2 : 1;
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"dptrain " + org.dptrain.driver.train.TrainingJob.version()};
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package org.dptrain.driver.eval;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import org.dptrain.driver.data.TaskType;
+
+/**
+ * Evaluation metrics. Classification (multiclass, binary at threshold 0.5): accuracy, macro F1
+ * (mean per-class F1 over the classes present in truth or prediction), log loss (mean negative log
+ * probability of the true class), confusion matrix (rows = true class). Regression: RMSE, MAE, R²
+ * (1 - SSE/SST; NaN when the targets are constant). Unused values are NaN or null.
+ */
+public record Metrics(TaskType type, long count, double accuracy, double macroF1, double logLoss,
+    long[][] confusion, double rmse, double mae, double r2) {
+
+  /** Names accepted for early stopping, and whether larger is better for each. */
+  public static final String NAMES = "accuracy, macro_f1, log_loss, rmse, mae, r2";
+
+  static Metrics classification(TaskType type, long count, double accuracy, double macroF1,
+      double logLoss, long[][] confusion) {
+    return new Metrics(type, count, accuracy, macroF1, logLoss, confusion, Double.NaN, Double.NaN,
+        Double.NaN);
+  }
+
+  static Metrics regression(long count, double rmse, double mae, double r2) {
+    return new Metrics(TaskType.REGRESSION, count, Double.NaN, Double.NaN, Double.NaN, null, rmse,
+        mae, r2);
+  }
+
+  /**
+   * The value of a named metric.
+   *
+   * @throws IllegalArgumentException for an unknown name or one the task does not have
+   */
+  public double get(String name) {
+    double v;
+    switch (name) {
+      case "accuracy" -> v = accuracy;
+      case "macro_f1" -> v = macroF1;
+      case "log_loss" -> v = logLoss;
+      case "rmse" -> v = rmse;
+      case "mae" -> v = mae;
+      case "r2" -> v = r2;
+      default -> throw new IllegalArgumentException("unknown metric '" + name + "'; valid names: "
+          + NAMES);
+    }
+    boolean classification = type != TaskType.REGRESSION;
+    boolean forClassification = name.equals("accuracy") || name.equals("macro_f1")
+        || name.equals("log_loss");
+    if (classification != forClassification) {
+      throw new IllegalArgumentException("metric '" + name + "' is not computed for a "
+          + type.name().toLowerCase(Locale.ROOT) + " task; use "
+          + (classification ? "accuracy, macro_f1 or log_loss" : "rmse, mae or r2"));
+    }
+    return v;
+  }
+
+  /** Whether a larger value of the named metric is better. */
+  public static boolean higherIsBetter(String name) {
+    return name.equals("accuracy") || name.equals("macro_f1") || name.equals("r2");
+  }
+
+  /** One line for progress output, e.g. {@code accuracy 0.8812 macro_f1 0.8790 log_loss 0.3301}. */
+  public String summary() {
+    if (type == TaskType.REGRESSION) {
+      return String.format(Locale.ROOT, "rmse %.4f mae %.4f r2 %.4f", rmse, mae, r2);
+    }
+    return String.format(Locale.ROOT, "accuracy %.4f macro_f1 %.4f log_loss %.4f", accuracy,
+        macroF1, logLoss);
+  }
+
+  /** As JSON, for metrics files and model.json. */
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("task", type.name().toLowerCase(Locale.ROOT));
+    o.put("count", count);
+    if (type == TaskType.REGRESSION) {
+      put(o, "rmse", rmse);
+      put(o, "mae", mae);
+      put(o, "r2", r2);
+    } else {
+      put(o, "accuracy", accuracy);
+      put(o, "macro_f1", macroF1);
+      put(o, "log_loss", logLoss);
+      ArrayNode rows = o.putArray("confusion");
+      for (long[] row : confusion) {
+        ArrayNode r = rows.addArray();
+        for (long v : row) {
+          r.add(v);
+        }
+      }
+    }
+    return o;
+  }
+
+  private static void put(ObjectNode o, String name, double v) {
+    if (Double.isFinite(v)) {
+      o.put(name, v);
+    } else {
+      o.putNull(name);
+    }
+  }
+}
