@@ -1,0 +1,159 @@
+package org.dptrain.driver.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.dptrain.driver.data.DataLoader;
+import org.dptrain.driver.data.FeatureScaling;
+import org.dptrain.driver.data.LoadedData;
+import org.dptrain.driver.data.TaskType;
+import org.dptrain.driver.data.Targets;
+import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
+import org.dptrain.network.Network;
+import org.dptrain.network.NetworkSpec;
+import org.dptrain.network.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dptrain predict}: a Parquet file of predictions, one row per input row, in order. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Predict with a model and write Parquet: label, prediction and, for"
+        + " classification, probability (a vector: the class probabilities, or [1-p, p] for"
+        + " binary).", "The input's label column is copied through as it is read."})
+final class PredictCommand implements Callable<Integer> {
+  /** Examples per forward pass. */
+  static final int CHUNK = 512;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory")
+  String model;
+
+  @Option(names = "--data", required = true, paramLabel = "PATH", description = "Input data")
+  String data;
+
+  @Mixin
+  DataArgs dataArgs;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH",
+      description = "Parquet directory to create")
+  String output;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master")
+  String master;
+
+  @Override
+  public Integer call() throws Exception {
+    Model m = ModelFile.read(Paths.get(model));
+    NetworkSpec spec = m.spec();
+    Targets targets = Targets.of(spec.loss(), spec.outputSize());
+    Path out = Paths.get(output).toAbsolutePath().normalize();
+    if (Files.exists(out)) {
+      throw new IllegalArgumentException("output " + out + " exists; choose another --output or"
+          + " remove it");
+    }
+    SparkSession spark = Sessions.start("dptrain predict", master);
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      LoadedData d = DataLoader.load(spark, dataArgs.options(data), targets);
+      if (d.numFeatures() != spec.inputSize()) {
+        throw new IllegalArgumentException(data + " has " + d.numFeatures()
+            + " features; the model takes " + spec.inputSize());
+      }
+      FeatureScaling scaling = ModelScaling.of(m);
+      Broadcast<double[]> bw = sc.broadcast(m.weights());
+      TaskType type = targets.type();
+      JavaRDD<Row> rows = d.frame().select("features", "label").javaRDD()
+          .mapPartitions(it -> predict(it, spec, bw.value(), scaling, type));
+      List<StructField> fields = new ArrayList<>();
+      fields.add(DataTypes.createStructField("label", DataTypes.DoubleType, true));
+      fields.add(DataTypes.createStructField("prediction", DataTypes.DoubleType, false));
+      if (type != TaskType.REGRESSION) {
+        fields.add(DataTypes.createStructField("probability", SQLDataTypes.VectorType(), false));
+      }
+      Dataset<Row> result = spark.createDataFrame(rows, DataTypes.createStructType(fields));
+      try {
+        result.write().parquet(out.toUri().toString());
+      } catch (RuntimeException e) {
+        ModelFile.deleteTree(out);
+        throw e;
+      } finally {
+        bw.destroy();
+      }
+      System.out.println("predictions written to " + out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Forward passes over a partition's rows in chunks; one output row per input row. */
+  static Iterator<Row> predict(Iterator<Row> it, NetworkSpec spec, double[] w,
+      FeatureScaling scaling, TaskType type) {
+    int f = spec.inputSize();
+    int k = spec.outputSize();
+    Network net = new Network(spec);
+    Workspace ws = new Workspace(spec, CHUNK);
+    List<Row> out = new ArrayList<>();
+    double[] labels = new double[CHUNK];
+    while (it.hasNext()) {
+      int m = 0;
+      double[] x = ws.a(0);
+      while (m < CHUNK && it.hasNext()) {
+        Row r = it.next();
+        Vector v = r.getAs(0);
+        double[] dense = v.toArray();
+        System.arraycopy(dense, 0, x, m * f, f);
+        if (scaling != null) {
+          scaling.apply(x, m * f, f);
+        }
+        labels[m] = r.isNullAt(1) ? Double.NaN : r.getDouble(1);
+        m++;
+      }
+      net.forward(w, ws, m);
+      double[] a = ws.a(spec.depth());
+      for (int j = 0; j < m; j++) {
+        int off = j * k;
+        Object label = Double.isNaN(labels[j]) ? null : labels[j];
+        switch (type) {
+          case MULTICLASS: {
+            int best = 0;
+            double[] p = new double[k];
+            for (int c = 0; c < k; c++) {
+              p[c] = a[off + c];
+              if (p[c] > p[best]) {
+                best = c;
+              }
+            }
+            out.add(RowFactory.create(label, (double) best, Vectors.dense(p)));
+            break;
+          }
+          case BINARY: {
+            double p = a[off];
+            out.add(RowFactory.create(label, p >= 0.5 ? 1.0 : 0.0, Vectors.dense(1.0 - p, p)));
+            break;
+          }
+          default:
+            out.add(RowFactory.create(label, a[off]));
+        }
+      }
+    }
+    return out.iterator();
+  }
+}
