@@ -1,10 +1,15 @@
 package org.dptrain.driver.data;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.Footer;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
@@ -15,7 +20,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -38,8 +46,8 @@ final class ParquetSource {
       throw DataValidationException.noExamples(options.path());
     }
     String path = options.path();
-    Dataset<Row> raw = spark.read().parquet(path);
-    StructType schema = raw.schema();
+    StructType schema = schema(conf, files.get(0));
+    Dataset<Row> raw = spark.read().schema(schema).parquet(path);
     String label = options.labelColumn();
     StructField labelField = field(schema, label);
     if (labelField == null) {
@@ -189,6 +197,26 @@ final class ParquetSource {
     }
     Object v = first.get(0).get(0);
     return v instanceof Vector ? ((Vector) v).size() : first.get(0).getList(0).size();
+  }
+
+  /**
+   * The Spark schema stored in (or derived from) the footer of {@code file}, read on the driver.
+   * Spark's own inference runs a job whose task results are StructTypes, which Kryo with
+   * registration required refuses as soon as a column is a float, an array or a vector; reading
+   * the footer here, with the same Spark routine that job runs per file, needs no job. Like
+   * Spark without schema merging, it takes the schema of one file: the first by name.
+   */
+  static StructType schema(HadoopConf conf, Path file) {
+    ParquetMetadata footer;
+    try (ParquetFileReader reader = ParquetFileReader.open(
+        HadoopInputFile.fromPath(file, conf.get()))) {
+      footer = reader.getFooter();
+    } catch (IOException | RuntimeException e) {
+      throw new DataValidationException(file.toString(), null, "is not a readable Parquet file: "
+          + e.getMessage());
+    }
+    return ParquetFileFormat.readSchemaFromFooter(new Footer(file, footer),
+        new ParquetToSparkSchemaConverter(SQLConf.get()));
   }
 
   private static StructField field(StructType schema, String name) {
