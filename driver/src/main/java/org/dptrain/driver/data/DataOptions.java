@@ -1,0 +1,104 @@
+package org.dptrain.driver.data;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to read and how.
+ *
+ * @param path a file, a directory or a glob on any Hadoop filesystem ({@code file://},
+ *     {@code hdfs://}, ...); for IDX the images file, which may also be a classpath resource
+ *     written {@code classpath:org/dptrain/...}
+ * @param format the format, or null to {@link DataFormat#infer infer} it from the path
+ * @param numFeatures the width of the feature vectors, or null to take it from the data (the
+ *     largest LIBSVM index; the number of feature columns; the Parquet vector column's metadata or
+ *     first row; the IDX image size). When given and the data disagrees, loading fails.
+ * @param labelColumn the label column of CSV and Parquet; null means
+ *     {@link #DEFAULT_LABEL_COLUMN}
+ * @param featureColumns the numeric feature columns of CSV or Parquet, in the order they form
+ *     the vector; null means every other column of a CSV file, and for Parquet the vector column
+ *     {@code featuresColumn} when the file has it, else every other numeric column
+ * @param featuresColumn the Parquet column holding feature vectors (Spark ML vectors or arrays of
+ *     numbers); null means {@link #DEFAULT_FEATURES_COLUMN}
+ */
+public record DataOptions(String path, DataFormat format, Integer numFeatures, String labelColumn,
+    List<String> featureColumns, String featuresColumn) {
+
+  /** The label column when none is named. */
+  public static final String DEFAULT_LABEL_COLUMN = "label";
+  /** The Parquet feature-vector column when none is named. */
+  public static final String DEFAULT_FEATURES_COLUMN = "features";
+
+  public DataOptions {
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException("no input path given");
+    }
+    if (numFeatures != null && numFeatures < 1) {
+      throw new IllegalArgumentException("numFeatures must be at least 1, got " + numFeatures);
+    }
+    labelColumn = columnName(labelColumn, DEFAULT_LABEL_COLUMN, "label column");
+    featuresColumn = columnName(featuresColumn, DEFAULT_FEATURES_COLUMN, "features column");
+    if (featureColumns != null) {
+      if (featureColumns.isEmpty()) {
+        throw new IllegalArgumentException("featureColumns is empty; leave it unset to use every "
+            + "other column");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String c : featureColumns) {
+        if (c == null || c.isBlank()) {
+          throw new IllegalArgumentException("featureColumns " + featureColumns
+              + " has a blank name");
+        }
+        if (!seen.add(c)) {
+          throw new IllegalArgumentException("feature column \"" + c + "\" is listed twice");
+        }
+        if (c.equals(labelColumn)) {
+          throw new IllegalArgumentException("column \"" + c + "\" is the label column and cannot "
+              + "also be a feature");
+        }
+      }
+      featureColumns = List.copyOf(featureColumns);
+    }
+  }
+
+  /** Options for {@code path} with every other setting at its default (format inferred). */
+  public static DataOptions of(String path) {
+    return new DataOptions(path, null, null, null, null, null);
+  }
+
+  /** These options with another format (null: infer). */
+  public DataOptions withFormat(DataFormat f) {
+    return new DataOptions(path, f, numFeatures, labelColumn, featureColumns, featuresColumn);
+  }
+
+  /** These options with another feature width (null: from the data). */
+  public DataOptions withNumFeatures(Integer n) {
+    return new DataOptions(path, format, n, labelColumn, featureColumns, featuresColumn);
+  }
+
+  /** These options with another label column (null: the default). */
+  public DataOptions withLabelColumn(String c) {
+    return new DataOptions(path, format, numFeatures, c, featureColumns, featuresColumn);
+  }
+
+  /** These options with other feature columns (null: every other column). */
+  public DataOptions withFeatureColumns(List<String> cs) {
+    return new DataOptions(path, format, numFeatures, labelColumn, cs, featuresColumn);
+  }
+
+  /** These options with another Parquet vector column (null: the default). */
+  public DataOptions withFeaturesColumn(String c) {
+    return new DataOptions(path, format, numFeatures, labelColumn, featureColumns, c);
+  }
+
+  private static String columnName(String given, String defaultName, String what) {
+    if (given == null) {
+      return defaultName;
+    }
+    if (given.isBlank()) {
+      throw new IllegalArgumentException(what + " name is blank");
+    }
+    return given;
+  }
+}
