@@ -77,7 +77,8 @@ public final class Main implements Runnable {
   }
 
   static int report(Throwable e, PrintWriter err) {
-    Throwable t = DataValidationException.unwrap(e);
+    // Spark wraps failures of tasks; a data error inside one is reported as the data error it is
+    Throwable t = e instanceof RuntimeException ? DataValidationException.unwrap(e) : e;
     boolean badInput = t instanceof IllegalArgumentException || t instanceof ModelFileException
         || t instanceof FileAlreadyExistsException || t instanceof DataValidationException;
     String message = t instanceof FileAlreadyExistsException f
