@@ -48,8 +48,8 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model m = ModelFile.read(Paths.get(model));
     Targets targets = Targets.of(m.spec().loss(), m.spec().outputSize());
-    SparkSession spark = Sessions.start("dptrain evaluate", master);
-    try {
+    try (Sessions session = Sessions.start("dptrain evaluate", master)) {
+      SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       LoadedData d = DataLoader.load(spark, dataArgs.options(data), targets);
       if (d.numFeatures() != m.spec().inputSize()) {
@@ -76,8 +76,6 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

@@ -68,8 +68,8 @@ final class PredictCommand implements Callable<Integer> {
       throw new IllegalArgumentException("output " + out + " exists; choose another --output or"
           + " remove it");
     }
-    SparkSession spark = Sessions.start("dptrain predict", master);
-    try {
+    try (Sessions session = Sessions.start("dptrain predict", master)) {
+      SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       LoadedData d = DataLoader.load(spark, dataArgs.options(data), targets);
       if (d.numFeatures() != spec.inputSize()) {
@@ -98,8 +98,6 @@ final class PredictCommand implements Callable<Integer> {
       }
       System.out.println("predictions written to " + out);
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 

@@ -171,8 +171,8 @@ final class TrainCommand implements Callable<Integer> {
         optimizer, lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm, schedule, batchSize,
         epochs, seed, partitions, parseLocalSteps(localSteps), aggregationDepth, initModel, scale,
         earlyStopping, patience, out, metricsFile);
-    SparkSession spark = Sessions.start("dptrain train " + name, master);
-    try {
+    try (Sessions session = Sessions.start("dptrain train " + name, master)) {
+      SparkSession spark = session.spark();
       long t0 = System.nanoTime();
       TrainingJob.Result r = TrainingJob.run(spark, settings, System.out);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -182,8 +182,6 @@ final class TrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%s%ntrained in %.1f s; model written to %s%n", summary,
           seconds, r.output());
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 
