@@ -1,5 +1,8 @@
 package org.dptrain.driver.data;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,6 +12,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.dptrain.data.Block;
@@ -48,9 +52,10 @@ public final class BlockStacker {
    * given: x' = (x - shift) / scale) and y = one-hot over K classes for MULTICLASS, the 0/1 label
    * for BINARY, the value for REGRESSION.
    *
-   * <p>Runs two Spark jobs (one reading positions, one shuffling the validated examples into
-   * place) and an action that materializes the blocks, which are persisted MEMORY_AND_DISK;
-   * the caller unpersists them when done.
+   * <p>Runs a Spark job reading positions, then one that validates the examples, shuffles them
+   * into place and materializes the blocks, which are persisted MEMORY_AND_DISK; the caller
+   * unpersists them when done. A frame whose rows of one file were shuffled across partitions
+   * (for instance by {@code repartition}) is first sorted by (file, position).
    *
    * @param partitions P, the number of blocks, at least 1
    * @param scaling applied to the features while stacking, or null for none
@@ -74,19 +79,32 @@ public final class BlockStacker {
       throw new IllegalArgumentException("feature scaling for " + scaling.size()
           + " features cannot scale data with " + features);
     }
-    JavaRDD<Row> rows = data.frame().select(RowChecker.COLUMNS[0], RowChecker.COLUMNS[1],
-        RowChecker.COLUMNS[2], RowChecker.COLUMNS[3]).javaRDD();
+    Dataset<Row> selected = data.frame().select(RowChecker.COLUMNS[0], RowChecker.COLUMNS[1],
+        RowChecker.COLUMNS[2], RowChecker.COLUMNS[3]);
     RowChecker checker = new RowChecker(data, targets);
     int outputs = targets.outputs();
     JavaRDD<Block> blocks = null;
     try {
+      JavaRDD<Row> rows = selected.javaRDD();
       Layout layout = layout(rows);
+      if (layout.conflict() != null) {
+        // The frame was shuffled (say, repartitioned), so rows of one file interleave across
+        // partitions; sorting by (file, position) gives the same canonical order at the cost of
+        // one more shuffle. Loaded frames never need it.
+        rows = selected.sort(LoadedData.FILE, LoadedData.POS).javaRDD();
+        layout = layout(rows);
+        if (layout.conflict() != null) {
+          throw new IllegalArgumentException("the frame has more than one example at "
+              + layout.conflict() + "; every (file, position) must be one example");
+        }
+      }
       long n = layout.total();
       if (n == 0) {
         throw new IllegalArgumentException("no examples to stack: the frame is empty");
       }
       long largest = (n + partitions - 1) / partitions;
-      if (largest * Math.max(features, outputs) > Integer.MAX_VALUE - 8) {
+      if (largest * Math.max(features, outputs) > Integer.MAX_VALUE - 8
+          || (long) Double.BYTES * (features + outputs) > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException(partitions + " blocks of up to " + largest
             + " examples with " + features + " features exceed a Java array; use more partitions");
       }
@@ -94,7 +112,7 @@ public final class BlockStacker {
           BUFFER_DOUBLES / ((long) partitions * (features + outputs))));
       long[][] runStarts = layout.starts();
       long[][] runCounts = layout.counts();
-      JavaPairRDD<Long, double[]> chunks = JavaPairRDD.fromJavaRDD(rows.mapPartitionsWithIndex(
+      JavaPairRDD<Long, byte[]> chunks = JavaPairRDD.fromJavaRDD(rows.mapPartitionsWithIndex(
           (p, it) -> new Chunker(it, checker, runStarts[p], runCounts[p], partitions, features,
               outputs, chunkExamples), false));
       blocks = chunks.repartitionAndSortWithinPartitions(new RoundRobin(partitions))
@@ -113,9 +131,10 @@ public final class BlockStacker {
 
   /**
    * Where each partition's examples fall in the canonical order: per partition, its runs (rows
-   * of one file in increasing position) with their first global index and length.
+   * of one file in increasing position) with their first global index and length; or, if runs of
+   * one file overlap so that no such numbering exists, a description of the overlap.
    */
-  private record Layout(long total, long[][] starts, long[][] counts) {}
+  private record Layout(long total, long[][] starts, long[][] counts, String conflict) {}
 
   private record Run(int partition, int seq, String file, long first, long last, long count) {}
 
@@ -167,24 +186,24 @@ public final class BlockStacker {
     Run previous = null;
     for (Run r : runs) {
       if (previous != null && previous.file().equals(r.file()) && r.first() <= previous.last()) {
-        throw new IllegalArgumentException("the frame has examples of " + r.file()
-            + " at overlapping positions " + previous.first() + ".." + previous.last() + " and "
-            + r.first() + ".." + r.last() + "; every (file, position) must be one example");
+        // In (file, position) order this can only be a position seen twice: r.first().
+        return new Layout(-1, null, null, "position " + r.first() + " of " + r.file());
       }
       starts[r.partition()][r.seq()] = next;
       counts[r.partition()][r.seq()] = r.count();
       next += r.count();
       previous = r;
     }
-    return new Layout(next, starts, counts);
+    return new Layout(next, starts, counts, null);
   }
 
   /**
    * Validates the rows of one input partition and ships them as chunks keyed by the global index
    * of their first example; a chunk holds consecutive columns of one block (global indices g,
-   * g + P, g + 2P, ...) packed as [x of m examples | y of m examples].
+   * g + P, g + 2P, ...) packed as [x of m examples | y of m examples], little-endian doubles in a
+   * byte array: Kryo copies a byte array in bulk but writes a double array value by value.
    */
-  private static final class Chunker implements Iterator<Tuple2<Long, double[]>> {
+  private static final class Chunker implements Iterator<Tuple2<Long, byte[]>> {
     private final Iterator<Row> rows;
     private final RowChecker checker;
     private final long[] runStarts;
@@ -198,7 +217,7 @@ public final class BlockStacker {
     private final int[] sizes;
     private final long[] firsts;
     private final long[] lasts;
-    private final ArrayDeque<Tuple2<Long, double[]>> ready = new ArrayDeque<>();
+    private final ArrayDeque<Tuple2<Long, byte[]>> ready = new ArrayDeque<>();
     private int run;
     private long inRun;
     private boolean finished;
@@ -239,7 +258,7 @@ public final class BlockStacker {
     }
 
     @Override
-    public Tuple2<Long, double[]> next() {
+    public Tuple2<Long, byte[]> next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
@@ -278,31 +297,33 @@ public final class BlockStacker {
       if (m == 0) {
         return;
       }
-      double[] packed = new double[m * (features + outputs)];
-      System.arraycopy(xs[t], 0, packed, 0, m * features);
-      System.arraycopy(ys[t], 0, packed, m * features, m * outputs);
+      byte[] packed = new byte[Double.BYTES * m * (features + outputs)];
+      DoubleBuffer out = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+      out.put(xs[t], 0, m * features);
+      out.put(ys[t], 0, m * outputs);
       ready.add(new Tuple2<>(firsts[t], packed));
       sizes[t] = 0;
     }
   }
 
   /** Block p from its chunks, sorted by the global index of their first example. */
-  private static Block assemble(int p, Iterator<Tuple2<Long, double[]>> chunks, long n,
+  private static Block assemble(int p, Iterator<Tuple2<Long, byte[]>> chunks, long n,
       int partitions, int features, int outputs, FeatureScaling scaling) {
     int size = (int) (n / partitions + (p < n % partitions ? 1 : 0));
     double[] x = new double[size * features];
     double[] y = new double[size * outputs];
     int filled = 0;
     while (chunks.hasNext()) {
-      Tuple2<Long, double[]> chunk = chunks.next();
-      double[] packed = chunk._2();
-      int m = packed.length / (features + outputs);
+      Tuple2<Long, byte[]> chunk = chunks.next();
+      DoubleBuffer packed = ByteBuffer.wrap(chunk._2()).order(ByteOrder.LITTLE_ENDIAN)
+          .asDoubleBuffer();
+      int m = packed.remaining() / (features + outputs);
       if (chunk._1() / partitions != filled || filled + m > size) {
         throw new IllegalStateException("block " + p + " received examples from column "
             + chunk._1() / partitions + " while expecting column " + filled + " of " + size);
       }
-      System.arraycopy(packed, 0, x, filled * features, m * features);
-      System.arraycopy(packed, m * features, y, filled * outputs, m * outputs);
+      packed.get(x, filled * features, m * features);
+      packed.get(y, filled * outputs, m * outputs);
       filled += m;
     }
     if (filled != size) {

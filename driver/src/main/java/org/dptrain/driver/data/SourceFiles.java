@@ -4,8 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -80,17 +80,12 @@ final class SourceFiles {
     InputStream raw;
     if (path.startsWith(DataLoader.CLASSPATH_PREFIX)) {
       String name = path.substring(DataLoader.CLASSPATH_PREFIX.length());
-      while (name.startsWith("/")) {
-        name = name.substring(1);
-      }
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      raw = loader == null ? null : loader.getResourceAsStream(name);
-      if (raw == null) {
-        raw = SourceFiles.class.getClassLoader().getResourceAsStream(name);
-      }
-      if (raw == null) {
+      name = name.replaceFirst("^/+", "");
+      URL url = resource(name);
+      if (url == null) {
         throw DataValidationException.noSuchFile(path);
       }
+      raw = url.openStream();
     } else {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(conf);
@@ -113,17 +108,17 @@ final class SourceFiles {
   /** Whether a binary path exists (a file or a classpath resource). */
   static boolean exists(Configuration conf, String path) throws IOException {
     if (path.startsWith(DataLoader.CLASSPATH_PREFIX)) {
-      try (InputStream in = openBinary(conf, path)) {
-        return true;
-      } catch (DataValidationException e) {
-        return false;
-      }
+      String name = path.substring(DataLoader.CLASSPATH_PREFIX.length()).replaceFirst("^/+", "");
+      return resource(name) != null;
     }
     Path p = new Path(path);
     return p.getFileSystem(conf).exists(p);
   }
 
-  static String describe(List<Path> files) {
-    return Arrays.toString(files.toArray());
+  /** A classpath resource by the context class loader, else the one that loaded dptrain. */
+  private static URL resource(String name) {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    URL url = context == null ? null : context.getResource(name);
+    return url != null ? url : SourceFiles.class.getClassLoader().getResource(name);
   }
 }

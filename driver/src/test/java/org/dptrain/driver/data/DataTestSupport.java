@@ -103,6 +103,23 @@ final class DataTestSupport {
     return f.orderBy(LoadedData.FILE, LoadedData.POS).collectAsList();
   }
 
+  /**
+   * An in-memory frame (positions mean rows, as for IDX) of examples {@code x[i]} with
+   * {@code labels[i]} at row i of {@code file}, spread over {@code partitions} partitions by a
+   * SQL repartition (rows arrive in no particular order).
+   */
+  static LoadedData memory(String file, int partitions, double[][] x, Double[] labels) {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(
+          x[i] == null ? null : org.apache.spark.ml.linalg.Vectors.dense(x[i]), labels[i], file,
+          (long) i));
+    }
+    Dataset<Row> frame = spark().createDataFrame(rows, LoadedData.SCHEMA).repartition(partitions);
+    int width = x[0] == null ? 1 : x[0].length;
+    return new LoadedData(frame, width, DataFormat.IDX);
+  }
+
   /** Asserts that {@code action} fails with exactly {@code message}. */
   static DataValidationException fails(String message, Executable action) {
     DataValidationException e = assertThrows(DataValidationException.class, action);

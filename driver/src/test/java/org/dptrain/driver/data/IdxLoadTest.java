@@ -177,6 +177,15 @@ class IdxLoadTest {
   }
 
   @Test
+  void gzipStreamCutShort() {
+    byte[] whole = gzip(idx(new int[] {3, 2, 3}, PIXELS));
+    Path file = write(dir, "a-images-idx3-ubyte.gz", Arrays.copyOf(whole, whole.length - 12));
+    write(dir, "a-labels-idx1-ubyte.gz", gzip(idx(new int[] {3}, LABELS)));
+    fails(file + ": cannot be read: Unexpected end of ZLIB input stream",
+        () -> load(file, THREE_CLASSES));
+  }
+
+  @Test
   void imagesFileMissing() {
     String path = dir.resolve("a-images-idx3-ubyte").toString();
     fails("no such file: " + path, () -> load(DataOptions.of(path), THREE_CLASSES));
