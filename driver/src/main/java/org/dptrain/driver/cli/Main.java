@@ -46,8 +46,9 @@ public final class Main implements Runnable {
   }
 
   /**
-   * For {@code train}: the job file named by --config becomes the options' defaults; with no
-   * arguments at all, the embedded Fashion-MNIST job does.
+   * For {@code train}: the job file named by --config becomes the options' defaults; with neither
+   * --config nor --data, the embedded Fashion-MNIST job does (so {@code train --epochs 3} trains
+   * the sample for 3 epochs).
    */
   static void configureJobFile(CommandLine cli, String[] args) throws Exception {
     if (args.length == 0 || !args[0].equals("train")) {
@@ -55,8 +56,10 @@ public final class Main implements Runnable {
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
     String config = null;
+    boolean data = false;
     for (int i = 0; i < rest.size(); i++) {
       String a = rest.get(i);
+      data |= a.equals("--data") || a.startsWith("--data=");
       if (a.equals("--config") && i + 1 < rest.size()) {
         config = rest.get(i + 1);
       } else if (a.startsWith("--config=")) {
@@ -66,7 +69,7 @@ public final class Main implements Runnable {
     JobFile file = null;
     if (config != null) {
       file = JobFile.read(Paths.get(config));
-    } else if (rest.isEmpty()) {
+    } else if (!data && !rest.contains("--help") && !rest.contains("-h")) {
       file = JobFile.resource(TrainCommand.EMBEDDED_JOB);
     }
     if (file != null) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train a network by data-parallel SGD on Spark and write a run directory"
         + " (model.json, weights.bin, metrics.jsonl).",
-        "With no arguments, trains the embedded Fashion-MNIST sample in local mode."})
+        "Without --config and --data, trains the embedded Fashion-MNIST sample in local mode."})
 final class TrainCommand implements Callable<Integer> {
   /** The job run when train gets no arguments. */
   static final String EMBEDDED_JOB = "org/dptrain/driver/sample/default-job.yaml";
@@ -158,8 +158,8 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (data == null) {
-      throw new IllegalArgumentException("--data is required (give train no arguments at all to"
-          + " train the embedded Fashion-MNIST sample)");
+      throw new IllegalArgumentException("--data is required (without --config and --data, train"
+          + " uses the embedded Fashion-MNIST sample)");
     }
     require(layers != null, "--layers is required, e.g. --layers 784,256,128,10");
     require(activations != null, "--activations is required, e.g. --activations relu,relu,softmax");

@@ -28,6 +28,8 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(PartitionResult.class, new PartitionResultSerializer());
     kryo.register(TaskType.class);
     kryo.register(MetricsAccumulator.class);
+    // predict writes Parquet with a vector column; the writer's tasks carry its type
+    kryo.register(org.apache.spark.ml.linalg.VectorUDT.class);
   }
 
   /** Block: features, outputs, size, x, y. */

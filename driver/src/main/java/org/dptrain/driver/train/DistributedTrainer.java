@@ -115,36 +115,57 @@ public final class DistributedTrainer {
       double lossSum = 0.0;
       long examples = 0;
       long computeNanos = 0;
+      long broadcastNanos = 0;
+      long jobNanos = 0;
+      long updateNanos = 0;
       for (int s = 0; s < syncs; s++) {
         int firstStep = s * k;
         int lastStep = Math.min(steps, firstStep + k);
         sc.setJobDescription(String.format(Locale.ROOT, "dptrain epoch %d/%d step %d/%d",
             epoch + 1, config.epochs(), lastStep, steps));
         PartitionResult merged;
+        long t0 = System.nanoTime();
         if (k == 1) {
-          // forward + backward on the executors
           Broadcast<double[]> bw = sc.broadcast(w);
-          merged = merge(blocks.mapPartitionsWithIndex(new GradientTask(spec, config, epoch, s,
-              steps, partitions, bw, hook), true), spec);
+          long t1 = System.nanoTime();
+          // forward + backward on the executors
+          List<PartitionResult> parts = collect(blocks.mapPartitionsWithIndex(new GradientTask(spec,
+              config, epoch, s, steps, partitions, bw, hook), true));
+          long t2 = System.nanoTime();
           bw.destroy();
+          long t3 = System.nanoTime();
           // update on the driver (a step whose global batch is empty, possible only with fewer
           // examples in some partitions than steps, changes nothing)
+          merged = sumInOrder(parts, 0);
           if (merged.count() > 0) {
             new GradientAccumulator(spec, 1, merged.vector(), merged.lossSum(), merged.count())
                 .mean(g);
             optimizer.step(w, g);
           }
+          long t4 = System.nanoTime();
+          broadcastNanos += (t1 - t0) + (t3 - t2);
+          jobNanos += t2 - t1;
+          updateNanos += t4 - t3;
         } else {
           double[] packed = pack(w, optimizer.state());
           Broadcast<double[]> bw = sc.broadcast(packed);
-          merged = average(blocks.mapPartitionsWithIndex(new LocalStepsTask(spec, config, epoch, s,
-              firstStep, lastStep, steps, partitions, optimizer.stepCount(), bw, hook), true), w.length);
+          long t1 = System.nanoTime();
+          List<PartitionResult> parts = blocks.mapPartitionsWithIndex(new LocalStepsTask(spec,
+              config, epoch, s, firstStep, lastStep, steps, partitions, optimizer.stepCount(), bw,
+              hook), true).collect();
+          long t2 = System.nanoTime();
           bw.destroy();
+          long t3 = System.nanoTime();
+          merged = average(parts, w.length);
           if (merged.count() > 0) {
             System.arraycopy(merged.vector(), 0, w, 0, w.length);
             optimizer.restore(merged.optimizerState(),
                 optimizer.stepCount() + (lastStep - firstStep));
           }
+          long t4 = System.nanoTime();
+          broadcastNanos += (t1 - t0) + (t3 - t2);
+          jobNanos += t2 - t1;
+          updateNanos += t4 - t3;
         }
         lossSum += merged.lossSum();
         examples += merged.count();
@@ -152,7 +173,8 @@ public final class DistributedTrainer {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       EpochReport report = new EpochReport(epoch + 1, steps, syncs, lossSum / examples, examples,
-          seconds, computeNanos / 1e9, optimizer.currentLearningRate());
+          seconds, computeNanos / 1e9, optimizer.currentLearningRate(), broadcastNanos / 1e9,
+          jobNanos / 1e9, updateNanos / 1e9);
       reports.add(report);
       stopped = listener.afterEpoch(report, w, optimizer) && epoch + 1 < config.epochs();
     }
@@ -192,11 +214,11 @@ public final class DistributedTrainer {
     return sizes;
   }
 
-  /** Sums gradient partials in partition order (depth 1 on the driver, else a keyed tree). */
-  private PartitionResult merge(JavaRDD<PartitionResult> partials, NetworkSpec spec) {
-    List<PartitionResult> parts = config.aggregationDepth() == 1 ? partials.collect()
+  /** The partials, partly merged in a keyed tree on the executors when the depth is 2 or more;
+   *  the caller sums what comes back in partition order. */
+  private List<PartitionResult> collect(JavaRDD<PartitionResult> partials) {
+    return config.aggregationDepth() == 1 ? partials.collect()
         : treeReduce(partials, config.aggregationDepth());
-    return sumInOrder(parts, 0);
   }
 
   /** Reduces partials level by level, keys = index / fanout, merging each group sorted by index. */
@@ -251,8 +273,7 @@ public final class DistributedTrainer {
   }
 
   /** Parameters and optimizer state averaged over partitions, weighted by examples used. */
-  private static PartitionResult average(JavaRDD<PartitionResult> results, int numParams) {
-    List<PartitionResult> parts = results.collect();
+  private static PartitionResult average(List<PartitionResult> parts, int numParams) {
     long count = 0;
     double loss = 0.0;
     long compute = 0;

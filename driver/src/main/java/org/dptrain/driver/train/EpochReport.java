@@ -11,9 +11,13 @@ package org.dptrain.driver.train;
  * @param seconds wall time of the epoch
  * @param computeSeconds Σ over syncs of the slowest partition's forward/backward/update time
  * @param learningRate the learning rate at the end of the epoch
+ * @param broadcastSeconds driver time spent creating and destroying broadcasts
+ * @param jobSeconds wall time of the Spark jobs (scheduling, task launch, executor work, results)
+ * @param updateSeconds driver time merging partials and applying the optimizer
  */
 public record EpochReport(int epoch, int steps, int syncs, double trainLoss, long examples,
-    double seconds, double computeSeconds, double learningRate) {
+    double seconds, double computeSeconds, double learningRate, double broadcastSeconds,
+    double jobSeconds, double updateSeconds) {
 
   /** Examples per second of wall time. */
   public double samplesPerSecond() {

@@ -227,10 +227,11 @@ public final class TrainingJob {
         perEpoch.add(m);
       }
       out.println(String.format(Locale.ROOT,
-          "epoch %d/%d  step %d  loss %.4f%s  %.0f samples/s  %.2f s (compute %.2f s)",
+          "epoch %d/%d  step %d  loss %.4f%s  %.0f samples/s  %.2f s (jobs %.2f s of which"
+          + " compute %.2f s, broadcast %.2f s, update %.2f s)",
           r.epoch(), settings.epochs(), stepsSoFar, r.trainLoss(),
           m == null ? "" : "  val " + m.summary(), r.samplesPerSecond(), r.seconds(),
-          r.computeSeconds()));
+          r.jobSeconds(), r.computeSeconds(), r.broadcastSeconds(), r.updateSeconds()));
       out.flush();
       writeMetricsLine(r, m);
       if (settings.earlyStopping() == null) {
@@ -266,6 +267,9 @@ public final class TrainingJob {
       line.put("examples", r.examples());
       line.put("seconds", r.seconds());
       line.put("computeSeconds", r.computeSeconds());
+      line.put("jobSeconds", r.jobSeconds());
+      line.put("broadcastSeconds", r.broadcastSeconds());
+      line.put("updateSeconds", r.updateSeconds());
       line.put("samplesPerSecond", r.samplesPerSecond());
       line.put("syncs", r.syncs());
       if (m != null) {
