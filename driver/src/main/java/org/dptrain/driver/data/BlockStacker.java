@@ -47,8 +47,8 @@ public final class BlockStacker {
    * <p>Each example is checked: its features vector is not null, has exactly
    * {@code data.numFeatures()} values and all are finite; its label is not null and follows the
    * rule of {@code targets} (an integer in [0, K) for MULTICLASS, 0 or 1 for BINARY, finite for
-   * REGRESSION). The first failure is thrown as a {@link DataValidationException} naming the
-   * file and line or row. Block columns are x = the features (then scaled by {@code scaling} if
+   * REGRESSION). A bad example is thrown as a {@link DataValidationException} naming the file
+   * and line or row (with several bad examples, the one a task meets first). Block columns are x = the features (then scaled by {@code scaling} if
    * given: x' = (x - shift) / scale) and y = one-hot over K classes for MULTICLASS, the 0/1 label
    * for BINARY, the value for REGRESSION.
    *
