@@ -47,8 +47,8 @@ public final class BlockStacker {
    * <p>Each example is checked: its features vector is not null, has exactly
    * {@code data.numFeatures()} values and all are finite; its label is not null and follows the
    * rule of {@code targets} (an integer in [0, K) for MULTICLASS, 0 or 1 for BINARY, finite for
-   * REGRESSION). The first failure is thrown as a {@link DataValidationException} naming the
-   * file and line or row. Block columns are x = the features (then scaled by {@code scaling} if
+   * REGRESSION). A bad example is thrown as a {@link DataValidationException} naming the file
+   * and line or row (with several bad examples, the one a task meets first). Block columns are x = the features (then scaled by {@code scaling} if
    * given: x' = (x - shift) / scale) and y = one-hot over K classes for MULTICLASS, the 0/1 label
    * for BINARY, the value for REGRESSION.
    *
@@ -86,19 +86,19 @@ public final class BlockStacker {
     JavaRDD<Block> blocks = null;
     try {
       JavaRDD<Row> rows = selected.javaRDD();
-      Layout layout = layout(rows);
-      if (layout.conflict() != null) {
+      ExampleOrder placement = order(rows);
+      if (placement.conflict() != null) {
         // The frame was shuffled (say, repartitioned), so rows of one file interleave across
         // partitions; sorting by (file, position) gives the same canonical order at the cost of
         // one more shuffle. Loaded frames never need it.
         rows = selected.sort(LoadedData.FILE, LoadedData.POS).javaRDD();
-        layout = layout(rows);
-        if (layout.conflict() != null) {
+        placement = order(rows);
+        if (placement.conflict() != null) {
           throw new IllegalArgumentException("the frame has more than one example at "
-              + layout.conflict() + "; every (file, position) must be one example");
+              + placement.conflict() + "; every (file, position) must be one example");
         }
       }
-      long n = layout.total();
+      long n = placement.total();
       if (n == 0) {
         throw new IllegalArgumentException("no examples to stack: the frame is empty");
       }
@@ -110,8 +110,8 @@ public final class BlockStacker {
       }
       int chunkExamples = (int) Math.max(1, Math.min(MAX_CHUNK_EXAMPLES,
           BUFFER_DOUBLES / ((long) partitions * (features + outputs))));
-      long[][] runStarts = layout.starts();
-      long[][] runCounts = layout.counts();
+      long[][] runStarts = placement.starts();
+      long[][] runCounts = placement.counts();
       JavaPairRDD<Long, byte[]> chunks = JavaPairRDD.fromJavaRDD(rows.mapPartitionsWithIndex(
           (p, it) -> new Chunker(it, checker, runStarts[p], runCounts[p], partitions, features,
               outputs, chunkExamples), false));
@@ -134,11 +134,11 @@ public final class BlockStacker {
    * of one file in increasing position) with their first global index and length; or, if runs of
    * one file overlap so that no such numbering exists, a description of the overlap.
    */
-  private record Layout(long total, long[][] starts, long[][] counts, String conflict) {}
+  private record ExampleOrder(long total, long[][] starts, long[][] counts, String conflict) {}
 
   private record Run(int partition, int seq, String file, long first, long last, long count) {}
 
-  private static Layout layout(JavaRDD<Row> rows) {
+  private static ExampleOrder order(JavaRDD<Row> rows) {
     List<String[]> perPartition = rows.mapPartitions(it -> {
       List<String> runs = new ArrayList<>();
       String file = null;
@@ -187,14 +187,14 @@ public final class BlockStacker {
     for (Run r : runs) {
       if (previous != null && previous.file().equals(r.file()) && r.first() <= previous.last()) {
         // In (file, position) order this can only be a position seen twice: r.first().
-        return new Layout(-1, null, null, "position " + r.first() + " of " + r.file());
+        return new ExampleOrder(-1, null, null, "position " + r.first() + " of " + r.file());
       }
       starts[r.partition()][r.seq()] = next;
       counts[r.partition()][r.seq()] = r.count();
       next += r.count();
       previous = r;
     }
-    return new Layout(next, starts, counts, null);
+    return new ExampleOrder(next, starts, counts, null);
   }
 
   /**

@@ -30,13 +30,13 @@ final class CsvSource {
   private CsvSource() {}
 
   /**
-   * Where a file's columns are.
+   * Where a file's columns are (every file has its own header).
    *
    * @param names the header's column names
    * @param label the label's field index
    * @param features the feature fields' indices, in vector order
    */
-  record Layout(String[] names, int label, int[] features) implements java.io.Serializable {}
+  record Columns(String[] names, int label, int[] features) implements java.io.Serializable {}
 
   /**
    * Reads every header on the driver, then parses every line once (validating it and counting
@@ -47,7 +47,7 @@ final class CsvSource {
     if (files.isEmpty()) {
       throw DataValidationException.noExamples(options.path());
     }
-    HashMap<String, Layout> layouts = new HashMap<>();
+    HashMap<String, Columns> columnsByFile = new HashMap<>();
     List<String> defaultFeatures = null;
     String first = null;
     for (Path file : files) {
@@ -59,16 +59,16 @@ final class CsvSource {
           defaultFeatures = new ArrayList<>(header);
           defaultFeatures.remove(options.labelColumn());
           first = name;
-        } else if (!new HashSet<>(header).equals(new HashSet<>(headerOf(layouts, first)))) {
+        } else if (!new HashSet<>(header).equals(new HashSet<>(headerOf(columnsByFile, first)))) {
           throw new DataValidationException(name, DataValidationException.line(1), "its columns "
-              + header + " differ from the columns " + headerOf(layouts, first) + " of " + first
-              + "; name the feature columns to read files with different headers");
+              + header + " differ from the columns " + headerOf(columnsByFile, first) + " of "
+              + first + "; name the feature columns to read files with different headers");
         }
         features = defaultFeatures;
       }
-      layouts.put(key(name), layout(name, header, options.labelColumn(), features));
+      columnsByFile.put(key(name), columns(name, header, options.labelColumn(), features));
     }
-    int numFeatures = layouts.values().iterator().next().features().length;
+    int numFeatures = columnsByFile.values().iterator().next().features().length;
     if (numFeatures == 0) {
       throw new DataValidationException(files.get(0).toString(), DataValidationException.line(1),
           "the header has no column besides the label column \"" + options.labelColumn() + "\"");
@@ -83,11 +83,11 @@ final class CsvSource {
       if (offset == 0 || text.isBlank()) {
         return null;
       }
-      Layout layout = layouts.get(key(file));
-      if (layout == null) {
+      Columns cols = columnsByFile.get(key(file));
+      if (cols == null) {
         throw new IllegalStateException("no header was read for " + file);
       }
-      return parse(text, layout, file, offset);
+      return parse(text, cols, file, offset);
     };
     JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit(TextSource.each(conf, toRow), false);
     long count = rows.mapPartitions(it -> {
@@ -110,8 +110,8 @@ final class CsvSource {
     return new Path(file).toUri().getPath();
   }
 
-  private static List<String> headerOf(Map<String, Layout> layouts, String file) {
-    return List.of(layouts.get(key(file)).names());
+  private static List<String> headerOf(Map<String, Columns> columnsByFile, String file) {
+    return List.of(columnsByFile.get(key(file)).names());
   }
 
   /** The column names on a file's first line (a UTF-8 byte-order mark is dropped). */
@@ -153,7 +153,7 @@ final class CsvSource {
     return names;
   }
 
-  private static Layout layout(String file, List<String> header, String label,
+  private static Columns columns(String file, List<String> header, String label,
       List<String> features) {
     int labelIndex = header.indexOf(label);
     if (labelIndex < 0) {
@@ -169,28 +169,28 @@ final class CsvSource {
             + String.join(", ", header));
       }
     }
-    return new Layout(header.toArray(new String[0]), labelIndex, featureIndex);
+    return new Columns(header.toArray(new String[0]), labelIndex, featureIndex);
   }
 
   /** @throws LineProblem naming the column of a bad field */
-  static Row parse(String text, Layout layout, String file, long offset) {
+  static Row parse(String text, Columns cols, String file, long offset) {
     List<String> fields = CsvLine.split(text);
-    String[] names = layout.names();
+    String[] names = cols.names();
     if (fields.size() != names.length) {
       throw new LineProblem("has " + fields.size() + " fields, the header has " + names.length);
     }
-    String labelText = fields.get(layout.label()).strip();
+    String labelText = fields.get(cols.label()).strip();
     if (labelText.isEmpty()) {
-      throw new LineProblem("label column \"" + names[layout.label()] + "\" is empty");
+      throw new LineProblem("label column \"" + names[cols.label()] + "\" is empty");
     }
     double label;
     try {
       label = Double.parseDouble(labelText);
     } catch (NumberFormatException e) {
-      throw new LineProblem("label column \"" + names[layout.label()] + "\" value "
+      throw new LineProblem("label column \"" + names[cols.label()] + "\" value "
           + TextSource.quote(labelText) + " is not a number");
     }
-    int[] featureIndex = layout.features();
+    int[] featureIndex = cols.features();
     double[] x = new double[featureIndex.length];
     for (int i = 0; i < x.length; i++) {
       String name = names[featureIndex[i]];

@@ -19,7 +19,10 @@ public enum DataFormat {
   CSV,
   /** Apache Parquet, through Spark's reader. */
   PARQUET,
-  /** The MNIST file format: an {@code images-idx3} file and its {@code labels-idx1} file. */
+  /**
+   * The MNIST file format: an {@code images-idx3} file and its {@code labels-idx1} file; pixels
+   * are scaled to [0, 1] (value / 255).
+   */
   IDX;
 
   /** The name used on the command line and in job files, e.g. {@code libsvm}. */

@@ -59,8 +59,8 @@ public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format)
       StructField have = Arrays.stream(schema.fields())
           .filter(f -> f.name().equals(want.name())).findFirst().orElse(null);
       if (have == null || !sameType(have.dataType(), want.dataType())) {
-        throw new IllegalArgumentException("a loaded frame needs column " + want.name() + " of type "
-            + want.dataType().simpleString() + "; it has " + schema.simpleString());
+        throw new IllegalArgumentException("a loaded frame needs column " + want.name()
+            + " of type " + want.dataType().simpleString() + "; it has " + schema.simpleString());
       }
     }
   }

@@ -73,7 +73,7 @@ class BlockStackerTest {
 
   @Test
   void binaryTargetsAreTheLabel() {
-    LoadedData data = memory("mem", 2, new double[][] {{1}, {2}, {3}},
+    LoadedData data = memory("mem", 1, new double[][] {{1}, {2}, {3}},
         new Double[] {1.0, 0.0, 1.0});
     Block block = collect(BlockStacker.stack(data, BINARY, 1, null)).get(0);
     assertEquals(1, block.outputs());
@@ -83,7 +83,7 @@ class BlockStackerTest {
 
   @Test
   void regressionTargetsAreTheValue() {
-    LoadedData data = memory("mem", 2, new double[][] {{1, 2}, {3, 4}},
+    LoadedData data = memory("mem", 1, new double[][] {{1, 2}, {3, 4}},
         new Double[] {-0.25, 1e6});
     Block block = collect(BlockStacker.stack(data, REGRESSION, 1, null)).get(0);
     assertArrayEquals(new double[] {-0.25, 1e6}, block.y());

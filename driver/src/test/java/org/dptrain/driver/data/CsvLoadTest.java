@@ -180,8 +180,8 @@ class CsvLoadTest {
   void filesWithDifferentColumns() {
     Path a = write(dir, "a.csv", "x,label\n1,0\n");
     Path b = write(dir, "b.csv", "x,z,label\n1,2,0\n");
-    fails(hadoopName(b) + " line 1: its columns [x, z, label] differ from the columns [x, label] of "
-        + hadoopName(a) + "; name the feature columns to read files with different headers",
+    fails(hadoopName(b) + " line 1: its columns [x, z, label] differ from the columns [x, label] "
+        + "of " + hadoopName(a) + "; name the feature columns to read files with different headers",
         () -> load(dir, BINARY));
   }
 

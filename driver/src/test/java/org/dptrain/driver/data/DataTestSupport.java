@@ -105,8 +105,9 @@ final class DataTestSupport {
 
   /**
    * An in-memory frame (positions mean rows, as for IDX) of examples {@code x[i]} with
-   * {@code labels[i]} at row i of {@code file}, spread over {@code partitions} partitions by a
-   * SQL repartition (rows arrive in no particular order).
+   * {@code labels[i]} at row i of {@code file}: in order when {@code partitions} is 1 (Spark
+   * spreads the rows over its default parallelism), else shuffled over {@code partitions}
+   * partitions by a SQL repartition, so that rows arrive in no particular order.
    */
   static LoadedData memory(String file, int partitions, double[][] x, Double[] labels) {
     List<Row> rows = new java.util.ArrayList<>();
@@ -115,7 +116,10 @@ final class DataTestSupport {
           x[i] == null ? null : org.apache.spark.ml.linalg.Vectors.dense(x[i]), labels[i], file,
           (long) i));
     }
-    Dataset<Row> frame = spark().createDataFrame(rows, LoadedData.SCHEMA).repartition(partitions);
+    Dataset<Row> frame = spark().createDataFrame(rows, LoadedData.SCHEMA);
+    if (partitions > 1) {
+      frame = frame.repartition(partitions);
+    }
     int width = x[0] == null ? 1 : x[0].length;
     return new LoadedData(frame, width, DataFormat.IDX);
   }

@@ -34,6 +34,7 @@ class FashionMnistTest {
   }
 
   private static void check(Path images, int n, int partitions) {
+    DataTestSupport.spark().range(1).count();
     long start = System.nanoTime();
     LoadedData data = DataLoader.load(DataTestSupport.spark(), DataOptions.of(images.toString()),
         TEN_CLASSES);
