@@ -119,7 +119,7 @@ final class PredictCommand implements Callable<Integer> {
         double[] dense = v.toArray();
         System.arraycopy(dense, 0, x, m * f, f);
         if (scaling != null) {
-          scaling.apply(x, m * f, f);
+          scaling.apply(x, m * f, 1);
         }
         labels[m] = r.isNullAt(1) ? Double.NaN : r.getDouble(1);
         m++;

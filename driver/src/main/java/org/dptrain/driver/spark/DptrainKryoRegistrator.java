@@ -18,6 +18,11 @@ import org.dptrain.driver.train.PartitionResult;
  */
 public final class DptrainKryoRegistrator implements KryoRegistrator {
 
+  /** Spark SQL's atomic types, Scala singleton objects (class names end in $). */
+  static final String[] SQL_TYPE_OBJECTS = {"BooleanType", "ByteType", "ShortType", "IntegerType",
+      "LongType", "FloatType", "DoubleType", "StringType", "BinaryType", "DateType",
+      "TimestampType", "NullType"};
+
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(double[].class);
@@ -28,8 +33,26 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(PartitionResult.class, new PartitionResultSerializer());
     kryo.register(TaskType.class);
     kryo.register(MetricsAccumulator.class);
-    // predict writes Parquet with a vector column; the writer's tasks carry its type
+    // Spark SQL ships schemas between tasks and the driver (Parquet schema inference, writers)
+    // and rows in collect(); with registration required, those classes must be named too.
     kryo.register(org.apache.spark.ml.linalg.VectorUDT.class);
+    kryo.register(org.apache.spark.sql.types.StructType.class);
+    kryo.register(org.apache.spark.sql.types.StructField.class);
+    kryo.register(org.apache.spark.sql.types.StructField[].class);
+    kryo.register(org.apache.spark.sql.types.ArrayType.class);
+    kryo.register(org.apache.spark.sql.types.Metadata.class);
+    kryo.register(org.apache.spark.sql.Row[].class);
+    kryo.register(org.apache.spark.sql.catalyst.expressions.GenericRow.class);
+    kryo.register(org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema.class);
+    kryo.register(Object[].class);
+    kryo.register(Double[].class);
+    kryo.register(scalaObject("scala.collection.mutable.ArraySeq$ofRef"));
+    kryo.register(scalaObject("scala.collection.immutable.ArraySeq$ofRef"));
+    kryo.register(org.apache.spark.ml.linalg.DenseVector.class);
+    kryo.register(org.apache.spark.ml.linalg.SparseVector.class);
+    for (String type : SQL_TYPE_OBJECTS) {
+      kryo.register(scalaObject("org.apache.spark.sql.types." + type + "$"));
+    }
   }
 
   /** Block: features, outputs, size, x, y. */
@@ -72,6 +95,15 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
       double[] vector = readDoubles(in);
       double[] state = readDoubles(in);
       return new PartitionResult(p, count, loss, vector, state, in.readLong(true));
+    }
+  }
+
+  private static Class<?> scalaObject(String name) {
+    try {
+      return Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("Spark class " + name + " not found; is this Spark "
+          + "4.1?", e);
     }
   }
 

@@ -135,6 +135,14 @@ class CliTest {
     assertEquals(0, eval.code(), eval.err());
     JsonNode metrics = new ObjectMapper().readTree(eval.out());
     assertEquals(r2, metrics.get("r2").asDouble(), 1e-12, "evaluate applies the stored scaling");
+    Path predictions = tmp.resolve("reg.parquet");
+    Run predict = cli("predict", "--model", out.toString(), "--data",
+        JOBS.resolve("data/regression.libsvm").toString(), "--output", predictions.toString());
+    assertEquals(0, predict.code(), predict.err());
+    Row sums = SparkTestSession.get().read().parquet(predictions.toString())
+        .selectExpr("sum((prediction - label) * (prediction - label))", "count(*)").first();
+    double rmse = Math.sqrt(sums.getDouble(0) / sums.getLong(1));
+    assertEquals(metrics.get("rmse").asDouble(), rmse, 1e-9, "predict applies the stored scaling");
   }
 
   @Test

@@ -1,0 +1,77 @@
+package org.dptrain.driver.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.dptrain.data.Block;
+import org.dptrain.driver.SparkTestSession;
+import org.dptrain.driver.train.PartitionResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.reflect.ClassTag$;
+
+/** What crosses the wire survives Kryo with registration required. */
+class KryoRegistrationTest {
+  @TempDir
+  Path tmp;
+
+  private static <T> T roundTrip(T value, Class<T> type) {
+    SerializerInstance kryo = new KryoSerializer(SparkTestSession.get().sparkContext().getConf())
+        .newInstance();
+    ByteBuffer bytes = kryo.serialize(value, ClassTag$.MODULE$.apply(type));
+    return kryo.deserialize(bytes, ClassTag$.MODULE$.apply(type));
+  }
+
+  @Test
+  void blocksAndResultsRoundTrip() {
+    Block b = new Block(2, 1, 3, new double[] {1, 2, 3, 4, 5, -0.0}, new double[] {0, 1, 0});
+    Block back = roundTrip(b, Block.class);
+    assertEquals(3, back.size());
+    assertArrayEquals(b.x(), back.x(), 0.0);
+    assertArrayEquals(b.y(), back.y(), 0.0);
+    PartitionResult r = new PartitionResult(3, 17, 2.5, new double[] {1e-300, Double.MAX_VALUE},
+        null, 99);
+    PartitionResult rb = roundTrip(r, PartitionResult.class);
+    assertEquals(3, rb.partition());
+    assertEquals(17, rb.count());
+    assertEquals(2.5, rb.lossSum());
+    assertArrayEquals(r.vector(), rb.vector(), 0.0);
+    assertNull(rb.optimizerState());
+    assertEquals(99, rb.computeNanos());
+  }
+
+  @Test
+  void sparkSqlSchemasAndRowsCrossTheWire() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> df = spark.createDataFrame(List.of(
+        RowFactory.create(1.5f, "a", Vectors.dense(1, 2), new double[] {1, 2}, 3L, true),
+        RowFactory.create(2.5f, "b", Vectors.dense(3, 4), new double[] {3}, 4L, false)),
+        DataTypes.createStructType(List.of(
+            DataTypes.createStructField("f", DataTypes.FloatType, false),
+            DataTypes.createStructField("s", DataTypes.StringType, false),
+            DataTypes.createStructField("v", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(),
+                false),
+            DataTypes.createStructField("a", DataTypes.createArrayType(DataTypes.DoubleType), false),
+            DataTypes.createStructField("l", DataTypes.LongType, false),
+            DataTypes.createStructField("b", DataTypes.BooleanType, false))));
+    String path = tmp.resolve("t.parquet").toString();
+    df.write().parquet(path);
+    Dataset<Row> read = spark.read().parquet(path);
+    assertEquals(6, read.columns().length);
+    List<Row> rows = read.orderBy("l").javaRDD().collect();
+    assertEquals(2, rows.size());
+    assertEquals("a", rows.get(0).getString(1));
+  }
+}
