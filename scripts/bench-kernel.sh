@@ -6,13 +6,15 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_built
-cp="$(module_classpath trainer)"
+# the driver classpath has the trainer and a logging backend (Spark's log4j)
+cp="$(module_classpath driver)"
+log="-Dlog4j2.configurationFile=$DPTRAIN_HOME/conf/log4j2.properties"
 echo "## $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 for threads in 1 default; do
   echo "## OPENBLAS_NUM_THREADS=$threads"
   if [ "$threads" = default ]; then
-    (unset OPENBLAS_NUM_THREADS; java @"$DPTRAIN_HOME/conf/java-options" -cp "$cp" org.dptrain.bench.KernelBenchmark "$@") 2>&1 | grep -v 'incubator modules'
+    (unset OPENBLAS_NUM_THREADS; java @"$DPTRAIN_HOME/conf/java-options" "$log" -cp "$cp" org.dptrain.bench.KernelBenchmark "$@") 2>&1 | grep -v 'incubator modules'
   else
-    OPENBLAS_NUM_THREADS=$threads java @"$DPTRAIN_HOME/conf/java-options" -cp "$cp" org.dptrain.bench.KernelBenchmark "$@" 2>&1 | grep -v 'incubator modules'
+    OPENBLAS_NUM_THREADS=$threads java @"$DPTRAIN_HOME/conf/java-options" "$log" -cp "$cp" org.dptrain.bench.KernelBenchmark "$@" 2>&1 | grep -v 'incubator modules'
   fi
 done

@@ -23,6 +23,8 @@ ensure_built() {
     command -v mvn >/dev/null || die "Maven (mvn) is needed to build dptrain; install it (apt-get install maven)"
     echo "dptrain: building (mvn -q -DskipTests package) ..." >&2
     (cd "$DPTRAIN_HOME" && mvn -q -B -DskipTests package) >&2 || die "build failed"
+    # Maven leaves an unchanged classpath file untouched; mark the build as done
+    touch "$stamp" "$DPTRAIN_HOME/trainer/target/classpath.txt"
   fi
 }
 
