@@ -34,7 +34,8 @@ import org.dptrain.loss.Loss;
  *
  * <p>Arguments: {@code DATA_DIR [--master local[2]] [--partitions 2] [--local-steps 1,8,epoch]
  * [--epochs 10] [--batch-size 128] [--optimizer adam] [--lr 0.001] [--target 0.88]
- * [--mlpc-iterations 0] [--mlpc-chunk 10] [--work DIR]}
+ * [--schedule constant] [--scale none] [--momentum 0.9] [--mlpc-iterations 0] [--mlpc-chunk 10]
+ * [--work DIR]}
  */
 public final class FashionMnistBenchmark {
   private FashionMnistBenchmark() {}
@@ -54,6 +55,9 @@ public final class FashionMnistBenchmark {
     double target = 0.88;
     int mlpcIterations = 0;
     int mlpcChunk = 10;
+    String schedule = "constant";
+    String scale = "none";
+    double momentum = 0.9;
     Path work = Files.createTempDirectory("dptrain-bench");
     for (int i = 1; i < args.length; i += 2) {
       String v = args[i + 1];
@@ -69,6 +73,9 @@ public final class FashionMnistBenchmark {
         case "--mlpc-iterations" -> mlpcIterations = Integer.parseInt(v);
         case "--mlpc-chunk" -> mlpcChunk = Integer.parseInt(v);
         case "--work" -> work = Paths.get(v);
+        case "--schedule" -> schedule = v;
+        case "--scale" -> scale = v;
+        case "--momentum" -> momentum = Double.parseDouble(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -81,8 +88,8 @@ public final class FashionMnistBenchmark {
     spark.sparkContext().setLogLevel("WARN");
     PrintStream out = System.out;
     out.printf(Locale.ROOT, "# Fashion-MNIST %s: master %s, %d partitions, batch %d, %s lr %s,"
-        + " %d epochs; BLAS %s; OPENBLAS_NUM_THREADS=%s%n", dir, master, partitions, batch,
-        optimizer, lr, epochs, Blas.describe(),
+        + " %d epochs, schedule %s, scale %s; BLAS %s; OPENBLAS_NUM_THREADS=%s%n", dir, master,
+        partitions, batch, optimizer, lr, epochs, schedule, scale, Blas.describe(),
         System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "(unset)"));
     List<String> summary = new ArrayList<>();
     for (String k : localSteps) {
@@ -91,8 +98,8 @@ public final class FashionMnistBenchmark {
       JobSettings s = new JobSettings(new DataOptions(trainImages, null, null, "label", null,
           "features"), new DataOptions(testImages, null, null, "label", null, "features"),
           new int[] {784, 256, 128, 10}, List.of("relu", "relu", "softmax"), "cross_entropy", null,
-          optimizer, lr, 0.9, 0.9, 0.999, 1e-8, 0.0, 0.0, "constant", batch, epochs, 7L,
-          partitions, k.equals("epoch") ? 0 : Integer.parseInt(k), 1, null, "none", null, 3,
+          optimizer, lr, momentum, 0.9, 0.999, 1e-8, 0.0, 0.0, schedule, batch, epochs, 7L,
+          partitions, k.equals("epoch") ? 0 : Integer.parseInt(k), 1, null, scale, null, 3,
           output.toString(), null);
       TrainingJob.Result r = TrainingJob.run(spark, s, out);
       double cumulative = 0;
