@@ -7,7 +7,8 @@ import org.dptrain.driver.spark.SparkSettings;
 
 /**
  * One local[2] Spark session shared by every driver test in the JVM (Surefire forks one JVM per
- * module), with the production Kryo settings: registration required, dptrain's registrator.
+ * module), with the production Kryo settings: registration required, dptrain's registrator. Tasks
+ * get two attempts ({@code local[2,2]}), as on a cluster, so that retries can be tested.
  */
 public final class SparkTestSession {
   private static SparkSession session;
@@ -17,7 +18,7 @@ public final class SparkTestSession {
   public static synchronized SparkSession get() {
     if (session == null) {
       SparkConf conf = SparkSettings.apply(new SparkConf()
-          .setMaster("local[2]")
+          .setMaster("local[2,2]")
           .setAppName("dptrain-tests")
           .set("spark.ui.enabled", "false")
           .set("spark.sql.shuffle.partitions", "4")

@@ -146,6 +146,20 @@ class DistributedTrainerTest {
   }
 
   @Test
+  void aRetriedTaskChangesNothing() {
+    Block data = blobs(120, 7);
+    JavaRDD<Block> blocks = rdd(split(data, 60, 60));
+    TrainConfig cfg = config(OptimizerSpec.sgd(0.1), 20, 2, 1, 1);
+    double[] clean = run(cfg, blocks, TaskHook.NONE).weights();
+    TaskHook failOnce = (p, e, s, attempt) -> {
+      if (p == 1 && e == 1 && s == 2 && attempt == 0) {
+        throw new IllegalStateException("injected failure of partition 1, epoch 1, step 2");
+      }
+    };
+    assertArrayEquals(clean, run(cfg, blocks, failOnce).weights(), 0.0);
+  }
+
+  @Test
   void treeMergeEqualsTheFlatMergeToRoundOff() {
     Block data = blobs(250, 4);
     JavaRDD<Block> blocks = rdd(split(data, 50, 50, 50, 50, 50));
