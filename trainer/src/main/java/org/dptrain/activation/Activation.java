@@ -1,8 +1,6 @@
 package org.dptrain.activation;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.dptrain.names.Names;
 
 /**
  * The activation functions of a layer. Scalar forms ({@link #apply}, {@link #derivative}) serve
@@ -33,7 +31,7 @@ public enum Activation {
 
   /** The name used in configuration and model files: lower case, e.g. {@code leaky_relu}. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return Names.id(this);
   }
 
   /** Whether {@link #backward} gives a derivative backpropagation can use. */
@@ -47,20 +45,12 @@ public enum Activation {
    * @throws IllegalArgumentException naming the value and listing the valid names
    */
   public static Activation parse(String name) {
-    if (name != null) {
-      String key = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-      for (Activation a : values()) {
-        if (a.name().equals(key)) {
-          return a;
-        }
-      }
-    }
-    throw new IllegalArgumentException("unknown activation '" + name + "'; valid names: " + validNames());
+    return Names.parse(Activation.class, "activation", name);
   }
 
   /** The valid names, comma separated. */
   public static String validNames() {
-    return Arrays.stream(values()).map(Activation::id).collect(Collectors.joining(", "));
+    return Names.valid(Activation.class);
   }
 
   /**

@@ -1,9 +1,7 @@
 package org.dptrain.loss;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import org.dptrain.activation.Activation;
+import org.dptrain.names.Names;
 
 /**
  * The losses a network can be trained on. Each is fused with its output activation where that
@@ -26,7 +24,7 @@ public enum Loss {
 
   /** The name used in configuration and model files, e.g. {@code cross_entropy}. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return Names.id(this);
   }
 
   /**
@@ -35,16 +33,7 @@ public enum Loss {
    * @throws IllegalArgumentException naming the value and listing the valid names
    */
   public static Loss parse(String name) {
-    if (name != null) {
-      String key = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-      for (Loss l : values()) {
-        if (l.name().equals(key)) {
-          return l;
-        }
-      }
-    }
-    throw new IllegalArgumentException("unknown loss '" + name + "'; valid names: "
-        + Arrays.stream(values()).map(Loss::id).collect(Collectors.joining(", ")));
+    return Names.parse(Loss.class, "loss", name);
   }
 
   /** Whether this loss can be trained behind the given output activation. */

@@ -1,10 +1,8 @@
 package org.dptrain.network;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 import org.dptrain.activation.Activation;
+import org.dptrain.names.Names;
 
 /**
  * Weight initializers. Weights are drawn at random from the seed, so they are never all zero (a
@@ -24,7 +22,7 @@ public enum Initializer {
 
   /** The name used in configuration, e.g. {@code he}. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return Names.id(this);
   }
 
   /**
@@ -33,16 +31,7 @@ public enum Initializer {
    * @throws IllegalArgumentException naming the value and listing the valid names
    */
   public static Initializer parse(String name) {
-    if (name != null) {
-      String key = name.trim().toUpperCase(Locale.ROOT);
-      for (Initializer i : values()) {
-        if (i.name().equals(key)) {
-          return i;
-        }
-      }
-    }
-    throw new IllegalArgumentException("unknown initializer '" + name + "'; valid names: "
-        + Arrays.stream(values()).map(Initializer::id).collect(Collectors.joining(", ")));
+    return Names.parse(Initializer.class, "initializer", name);
   }
 
   /** He for the rectifier family, Xavier for the saturating and linear activations. */

@@ -1,10 +1,8 @@
 package org.dptrain.optim;
 
 import java.io.Serializable;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import org.dptrain.names.Names;
 
 /**
  * Immutable optimizer configuration. Defaults are the constants below, used by code and
@@ -46,7 +44,7 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
     ADAM;
 
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return Names.id(this);
     }
 
     /**
@@ -55,16 +53,7 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
      * @throws IllegalArgumentException naming the value and listing the valid names
      */
     public static Kind parse(String name) {
-      if (name != null) {
-        String key = name.trim().toUpperCase(Locale.ROOT);
-        for (Kind k : values()) {
-          if (k.name().equals(key)) {
-            return k;
-          }
-        }
-      }
-      throw new IllegalArgumentException("unknown optimizer '" + name + "'; valid names: "
-          + Arrays.stream(values()).map(Kind::id).collect(Collectors.joining(", ")));
+      return Names.parse(Kind.class, "optimizer", name);
     }
   }
 

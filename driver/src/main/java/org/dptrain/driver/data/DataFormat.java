@@ -2,10 +2,9 @@ package org.dptrain.driver.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Locale;
+import org.dptrain.names.Names;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +26,7 @@ public enum DataFormat {
 
   /** The name used on the command line and in job files, e.g. {@code libsvm}. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return Names.id(this);
   }
 
   /**
@@ -36,16 +35,7 @@ public enum DataFormat {
    * @throws IllegalArgumentException naming the value and listing the valid names
    */
   public static DataFormat parse(String name) {
-    if (name != null) {
-      String key = name.trim().toUpperCase(Locale.ROOT);
-      for (DataFormat f : values()) {
-        if (f.name().equals(key)) {
-          return f;
-        }
-      }
-    }
-    throw new IllegalArgumentException("unknown data format '" + name + "'; valid names: "
-        + validNames());
+    return Names.parse(DataFormat.class, "data format", name);
   }
 
   /**
@@ -133,6 +123,6 @@ public enum DataFormat {
   }
 
   private static String validNames() {
-    return Arrays.stream(values()).map(DataFormat::id).collect(Collectors.joining(", "));
+    return Names.valid(DataFormat.class);
   }
 }
