@@ -375,9 +375,18 @@ public final class TrainingJob {
     return b.toString();
   }
 
-  /** The dptrain version from the jar manifest, or "dev" when run from classes. */
+  /** The dptrain version, from the build's {@code org/dptrain/driver/version.properties}. */
   public static String version() {
-    String v = TrainingJob.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    try (java.io.InputStream in = TrainingJob.class.getResourceAsStream(
+        "/org/dptrain/driver/version.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("version.properties is missing from the build");
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read version.properties: " + e.getMessage(), e);
+    }
   }
 }
