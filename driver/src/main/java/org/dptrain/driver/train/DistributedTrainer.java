@@ -129,8 +129,14 @@ public final class DistributedTrainer {
           Broadcast<double[]> bw = sc.broadcast(w);
           long t1 = System.nanoTime();
           // forward + backward on the executors
-          List<PartitionResult> parts = collect(blocks.mapPartitionsWithIndex(new GradientTask(spec,
-              config, epoch, s, steps, partitions, bw, hook), true));
+          List<PartitionResult> parts;
+          try {
+            parts = collect(blocks.mapPartitionsWithIndex(new GradientTask(spec, config, epoch, s,
+                steps, partitions, bw, hook), true));
+          } catch (RuntimeException e) {
+            bw.destroy();
+            throw e;
+          }
           long t2 = System.nanoTime();
           bw.destroy();
           long t3 = System.nanoTime();
@@ -150,9 +156,15 @@ public final class DistributedTrainer {
           double[] packed = pack(w, optimizer.state());
           Broadcast<double[]> bw = sc.broadcast(packed);
           long t1 = System.nanoTime();
-          List<PartitionResult> parts = blocks.mapPartitionsWithIndex(new LocalStepsTask(spec,
-              config, epoch, s, firstStep, lastStep, steps, partitions, optimizer.stepCount(), bw,
-              hook), true).collect();
+          List<PartitionResult> parts;
+          try {
+            parts = blocks.mapPartitionsWithIndex(new LocalStepsTask(spec, config, epoch, s,
+                firstStep, lastStep, steps, partitions, optimizer.stepCount(), bw, hook), true)
+                .collect();
+          } catch (RuntimeException e) {
+            bw.destroy();
+            throw e;
+          }
           long t2 = System.nanoTime();
           bw.destroy();
           long t3 = System.nanoTime();

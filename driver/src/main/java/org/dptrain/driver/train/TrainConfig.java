@@ -16,8 +16,9 @@ import org.dptrain.optim.OptimizerSpec;
  * @param localSteps 1 = synchronous SGD (one synchronisation per step); K &gt; 1 = each partition
  *     takes K local steps between synchronisations and the driver averages parameters and optimizer
  *     state; 0 = a whole epoch of local steps
- * @param aggregationDepth 1 = partials collected and merged on the driver in partition order;
- *     d &ge; 2 = merged in a tree of depth d on the executors, still in a fixed order
+ * @param aggregationDepth synchronous mode: 1 = partials collected and merged on the driver in
+ *     partition order; d &ge; 2 = merged in a tree of depth d on the executors, still in a fixed
+ *     order. Local-steps mode always averages on the driver.
  */
 public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
     long seed, int localSteps, int aggregationDepth) implements Serializable {
