@@ -133,7 +133,8 @@ public final class DistributedTrainer {
           try {
             parts = collect(blocks.mapPartitionsWithIndex(new GradientTask(spec, config, epoch, s,
                 steps, partitions, bw, hook), true));
-          } catch (RuntimeException e) {
+          } catch (Throwable e) {
+            // Spark rethrows job failures as its (checked) SparkException
             bw.destroy();
             throw e;
           }
@@ -161,7 +162,8 @@ public final class DistributedTrainer {
             parts = blocks.mapPartitionsWithIndex(new LocalStepsTask(spec, config, epoch, s,
                 firstStep, lastStep, steps, partitions, optimizer.stepCount(), bw, hook), true)
                 .collect();
-          } catch (RuntimeException e) {
+          } catch (Throwable e) {
+            // Spark rethrows job failures as its (checked) SparkException
             bw.destroy();
             throw e;
           }
