@@ -174,7 +174,8 @@ public final class TrainingJob {
       Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
       return new Result(output, outcome.epochs(), validation, keptEpoch,
           List.copyOf(progress.perEpoch));
-    } catch (IOException | RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // everything, including Spark's job failures (a checked SparkException thrown unchecked)
       ModelFile.deleteTree(staging);
       throw e;
     } finally {
