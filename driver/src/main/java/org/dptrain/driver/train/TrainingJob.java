@@ -77,6 +77,13 @@ public final class TrainingJob {
    * @throws FileAlreadyExistsException if the output directory exists
    */
   public static Result run(SparkSession spark, JobSettings s, PrintStream out) throws IOException {
+    return run(spark, s, out, TaskHook.NONE);
+  }
+
+  /** {@link #run(SparkSession, JobSettings, PrintStream)} with a hook in every training task
+   *  (tests inject failures with it). */
+  public static Result run(SparkSession spark, JobSettings s, PrintStream out, TaskHook hook)
+      throws IOException {
     NetworkSpec spec = NetworkSpec.of(s.layers(), s.activations(), s.loss());
     Targets targets = Targets.of(spec.loss(), spec.outputSize());
     if (s.earlyStopping() != null && s.validation() == null) {
@@ -138,7 +145,8 @@ public final class TrainingJob {
       Path metricsPath = staging.resolve(METRICS_FILE);
       Progress progress = new Progress(sc, spec, targets, validationBlocks, s, out, metricsPath);
       DistributedTrainer.Outcome outcome =
-          new DistributedTrainer(sc, config).train(blocks, weights, optimizer, 0, progress);
+          new DistributedTrainer(sc, config).withTaskHook(hook).train(blocks, weights, optimizer, 0,
+              progress);
       double[] kept = progress.bestWeights != null ? progress.bestWeights : outcome.weights();
       int keptEpoch = progress.bestWeights != null ? progress.bestEpoch : outcome.epochs().size();
       Metrics validation = progress.bestWeights != null ? progress.bestMetrics
