@@ -96,7 +96,8 @@ public final class FashionMnistBenchmark {
       out.println("## dptrain --local-steps " + k);
       Path output = work.resolve("run-k" + k + "-" + System.nanoTime());
       JobSettings s = new JobSettings(new DataOptions(trainImages, null, null, "label", null,
-          "features"), new DataOptions(testImages, null, null, "label", null, "features"),
+          "features", false), new DataOptions(testImages, null, null, "label", null, "features",
+          false),
           new int[] {784, 256, 128, 10}, List.of("relu", "relu", "softmax"), "cross_entropy", null,
           optimizer, lr, momentum, 0.9, 0.999, 1e-8, 0.0, 0.0, schedule, batch, epochs, 7L,
           partitions, k.equals("epoch") ? 0 : Integer.parseInt(k), 1, null, scale, null, 3,

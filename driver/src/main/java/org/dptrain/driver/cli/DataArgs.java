@@ -27,8 +27,10 @@ final class DataArgs {
       description = "Vector feature column (parquet; default: ${DEFAULT-VALUE})")
   String featuresColumn = DataOptions.DEFAULT_FEATURES_COLUMN;
 
+  /** The options for {@code path}; the label column is required ({@code labelsOptional} false). */
   DataOptions options(String path) {
     DataFormat f = format == null ? null : DataFormat.parse(format);
-    return new DataOptions(path, f, numFeatures, labelColumn, featureColumns, featuresColumn);
+    return new DataOptions(path, f, numFeatures, labelColumn, featureColumns, featuresColumn,
+        false);
   }
 }

@@ -33,11 +33,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code dptrain predict}: a Parquet file of predictions, one row per input row, in order. */
+/**
+ * {@code dptrain predict}: a Parquet file of predictions, one row per input row, in order. The
+ * input is read with {@link org.dptrain.driver.data.DataOptions#labelsOptional() labels optional}:
+ * a label column that is present is copied through (validated as for training's loader), and a
+ * CSV or Parquet input without one gets a null label in every row (NaN labels are written null).
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Predict with a model and write Parquet: label, prediction and, for"
         + " classification, probability (a vector: the class probabilities, or [1-p, p] for"
-        + " binary).", "The input's label column is copied through as it is read."})
+        + " binary).", "The input's label column is copied through as it is read when present;"
+        + " CSV and Parquet input may lack it, and then label is null."})
 final class PredictCommand implements Callable<Integer> {
   /** Examples per forward pass. */
   static final int CHUNK = 512;
@@ -71,7 +77,8 @@ final class PredictCommand implements Callable<Integer> {
     try (Sessions session = Sessions.start("dptrain predict", master)) {
       SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      LoadedData d = DataLoader.load(spark, dataArgs.options(data), targets);
+      LoadedData d = DataLoader.load(spark, dataArgs.options(data).withLabelsOptional(true),
+          targets);
       if (d.numFeatures() != spec.inputSize()) {
         throw new IllegalArgumentException(data + " has " + d.numFeatures()
             + " features; the model takes " + spec.inputSize());

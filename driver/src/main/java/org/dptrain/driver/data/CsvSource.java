@@ -23,8 +23,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * CSV text with a header line naming the columns (every file has its own header, found on the
  * driver). The label column and the feature columns are picked by name; every feature value must
- * be a finite number. Blank lines are skipped, as Spark's CSV reader does. Features become dense
- * vectors in the order of the feature columns.
+ * be a finite number. When {@link DataOptions#labelsOptional()} and a file's header lacks the
+ * label column, that file's labels are NaN (and by default all its columns are features); a label
+ * column that is present is always read and must hold numbers. Blank lines are skipped, as
+ * Spark's CSV reader does. Features become dense vectors in the order of the feature columns.
  */
 final class CsvSource {
   private CsvSource() {}
@@ -33,7 +35,7 @@ final class CsvSource {
    * Where a file's columns are (every file has its own header).
    *
    * @param names the header's column names
-   * @param label the label's field index
+   * @param label the label's field index, or -1 when the file has no label column (labels NaN)
    * @param features the feature fields' indices, in vector order
    */
   record Columns(String[] names, int label, int[] features) implements java.io.Serializable {}
@@ -66,7 +68,8 @@ final class CsvSource {
         }
         features = defaultFeatures;
       }
-      columnsByFile.put(key(name), columns(name, header, options.labelColumn(), features));
+      columnsByFile.put(key(name), columns(name, header, options.labelColumn(),
+          options.labelsOptional(), features));
     }
     int numFeatures = columnsByFile.values().iterator().next().features().length;
     if (numFeatures == 0) {
@@ -154,9 +157,9 @@ final class CsvSource {
   }
 
   private static Columns columns(String file, List<String> header, String label,
-      List<String> features) {
+      boolean labelOptional, List<String> features) {
     int labelIndex = header.indexOf(label);
-    if (labelIndex < 0) {
+    if (labelIndex < 0 && !labelOptional) {
       throw new DataValidationException(file, DataValidationException.line(1), "label column \""
           + label + "\" is not in the header; its columns are " + String.join(", ", header));
     }
@@ -172,6 +175,18 @@ final class CsvSource {
     return new Columns(header.toArray(new String[0]), labelIndex, featureIndex);
   }
 
+  private static double label(String labelText, String name) {
+    if (labelText.isEmpty()) {
+      throw new LineProblem("label column \"" + name + "\" is empty");
+    }
+    try {
+      return Double.parseDouble(labelText);
+    } catch (NumberFormatException e) {
+      throw new LineProblem("label column \"" + name + "\" value "
+          + TextSource.quote(labelText) + " is not a number");
+    }
+  }
+
   /** @throws LineProblem naming the column of a bad field */
   static Row parse(String text, Columns cols, String file, long offset) {
     List<String> fields = CsvLine.split(text);
@@ -179,17 +194,8 @@ final class CsvSource {
     if (fields.size() != names.length) {
       throw new LineProblem("has " + fields.size() + " fields, the header has " + names.length);
     }
-    String labelText = fields.get(cols.label()).strip();
-    if (labelText.isEmpty()) {
-      throw new LineProblem("label column \"" + names[cols.label()] + "\" is empty");
-    }
-    double label;
-    try {
-      label = Double.parseDouble(labelText);
-    } catch (NumberFormatException e) {
-      throw new LineProblem("label column \"" + names[cols.label()] + "\" value "
-          + TextSource.quote(labelText) + " is not a number");
-    }
+    double label = cols.label() < 0 ? Double.NaN : label(fields.get(cols.label()).strip(),
+        names[cols.label()]);
     int[] featureIndex = cols.features();
     double[] x = new double[featureIndex.length];
     for (int i = 0; i < x.length; i++) {

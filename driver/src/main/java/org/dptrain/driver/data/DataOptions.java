@@ -21,9 +21,16 @@ import java.util.Set;
  *     {@code featuresColumn} when the file has it, else every other numeric column
  * @param featuresColumn the Parquet column holding feature vectors (Spark ML vectors or arrays of
  *     numbers); null means {@link #DEFAULT_FEATURES_COLUMN}
+ * @param labelsOptional whether CSV and Parquet input may lack the label column (for predicting
+ *     on unlabeled data). When true and the column is absent, every example's label is NaN, and
+ *     the default feature columns are every column of a CSV file (for Parquet, the vector column
+ *     {@code featuresColumn} when the file has it, else every numeric column). When the column is
+ *     present it is read and validated as when false. When false (the default) a missing label
+ *     column is an error. LIBSVM always has labels and IDX always needs its labels file, so this
+ *     does not affect them.
  */
 public record DataOptions(String path, DataFormat format, Integer numFeatures, String labelColumn,
-    List<String> featureColumns, String featuresColumn) {
+    List<String> featureColumns, String featuresColumn, boolean labelsOptional) {
 
   /** The label column when none is named. */
   public static final String DEFAULT_LABEL_COLUMN = "label";
@@ -62,34 +69,51 @@ public record DataOptions(String path, DataFormat format, Integer numFeatures, S
     }
   }
 
+  /** Options that require the label column ({@code labelsOptional} false). */
+  public DataOptions(String path, DataFormat format, Integer numFeatures, String labelColumn,
+      List<String> featureColumns, String featuresColumn) {
+    this(path, format, numFeatures, labelColumn, featureColumns, featuresColumn, false);
+  }
+
   /** Options for {@code path} with every other setting at its default (format inferred). */
   public static DataOptions of(String path) {
-    return new DataOptions(path, null, null, null, null, null);
+    return new DataOptions(path, null, null, null, null, null, false);
   }
 
   /** These options with another format (null: infer). */
   public DataOptions withFormat(DataFormat f) {
-    return new DataOptions(path, f, numFeatures, labelColumn, featureColumns, featuresColumn);
+    return new DataOptions(path, f, numFeatures, labelColumn, featureColumns, featuresColumn,
+        labelsOptional);
   }
 
   /** These options with another feature width (null: from the data). */
   public DataOptions withNumFeatures(Integer n) {
-    return new DataOptions(path, format, n, labelColumn, featureColumns, featuresColumn);
+    return new DataOptions(path, format, n, labelColumn, featureColumns, featuresColumn,
+        labelsOptional);
   }
 
   /** These options with another label column (null: the default). */
   public DataOptions withLabelColumn(String c) {
-    return new DataOptions(path, format, numFeatures, c, featureColumns, featuresColumn);
+    return new DataOptions(path, format, numFeatures, c, featureColumns, featuresColumn,
+        labelsOptional);
   }
 
   /** These options with other feature columns (null: every other column). */
   public DataOptions withFeatureColumns(List<String> cs) {
-    return new DataOptions(path, format, numFeatures, labelColumn, cs, featuresColumn);
+    return new DataOptions(path, format, numFeatures, labelColumn, cs, featuresColumn,
+        labelsOptional);
   }
 
   /** These options with another Parquet vector column (null: the default). */
   public DataOptions withFeaturesColumn(String c) {
-    return new DataOptions(path, format, numFeatures, labelColumn, featureColumns, c);
+    return new DataOptions(path, format, numFeatures, labelColumn, featureColumns, c,
+        labelsOptional);
+  }
+
+  /** These options with labels optional or required (see {@link #labelsOptional()}). */
+  public DataOptions withLabelsOptional(boolean optional) {
+    return new DataOptions(path, format, numFeatures, labelColumn, featureColumns, featuresColumn,
+        optional);
   }
 
   private static String columnName(String given, String defaultName, String what) {

@@ -26,6 +26,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -34,7 +35,9 @@ import org.apache.spark.sql.types.StructType;
  * Parquet through Spark's reader. Features are either one column of Spark ML vectors or arrays of
  * numbers ({@link DataOptions#featuresColumn()}), or numeric columns assembled into a dense vector
  * ({@link DataOptions#featureColumns()}, by default every numeric column but the label when there
- * is no vector column). Examples are located by Spark's hidden {@code _metadata.file_path} and
+ * is no vector column). When {@link DataOptions#labelsOptional()} and the schema lacks the label
+ * column, every label is NaN; a label column that is present must be numeric and non-null either
+ * way. Examples are located by Spark's hidden {@code _metadata.file_path} and
  * {@code _metadata.row_index} columns: the file and the 0-based row within it.
  */
 final class ParquetSource {
@@ -50,14 +53,17 @@ final class ParquetSource {
     Dataset<Row> raw = spark.read().schema(schema).parquet(path);
     String label = options.labelColumn();
     StructField labelField = field(schema, label);
-    if (labelField == null) {
+    if (labelField == null && !options.labelsOptional()) {
       throw new DataValidationException(path, null, "label column \"" + label + "\" is not in the "
           + "schema; its columns are " + names(schema));
     }
-    if (!(labelField.dataType() instanceof NumericType)) {
+    if (labelField != null && !(labelField.dataType() instanceof NumericType)) {
       throw new DataValidationException(path, null, "label column \"" + label + "\" has type "
           + labelField.dataType().simpleString() + "; it must be numeric");
     }
+    // absent (labels optional): NaN, which labelOf passes through as it is not null
+    Column labelValue = labelField != null ? column(label)
+        : functions.lit(Double.NaN).cast(DataTypes.DoubleType);
     if (raw.isEmpty()) {
       throw DataValidationException.noExamples(path);
     }
@@ -77,7 +83,8 @@ final class ParquetSource {
     Column file = functions.col("_metadata.file_path");
     Column row = functions.col("_metadata.row_index");
     if (assembled != null) {
-      return assemble(spark, raw, path, label, assembled, options.numFeatures(), file, row);
+      return assemble(spark, raw, path, label, labelValue, assembled, options.numFeatures(), file,
+          row);
     }
     DataType type = vectorField.dataType();
     boolean isVector = type instanceof VectorUDT;
@@ -86,7 +93,7 @@ final class ParquetSource {
       throw new DataValidationException(path, null, "features column \"" + vectorField.name()
           + "\" has type " + type.simpleString() + "; it must hold vectors or arrays of numbers");
     }
-    Dataset<Row> selected = raw.select(column(label), column(vectorField.name()), file, row);
+    Dataset<Row> selected = raw.select(labelValue, column(vectorField.name()), file, row);
     int numFeatures = vectorWidth(selected, vectorField, options.numFeatures(), path);
     String name = vectorField.name();
     JavaRDD<Row> rows = selected.javaRDD().mapPartitions(it -> new MappedIterator<>(it, r -> {
@@ -118,10 +125,11 @@ final class ParquetSource {
   }
 
   private static LoadedData assemble(SparkSession spark, Dataset<Row> raw, String path,
-      String label, List<String> columns, Integer expected, Column file, Column row) {
+      String label, Column labelValue, List<String> columns, Integer expected, Column file,
+      Column row) {
     StructType schema = raw.schema();
     List<Column> selected = new ArrayList<>();
-    selected.add(column(label));
+    selected.add(labelValue);
     for (String c : columns) {
       StructField f = field(schema, c);
       if (f == null) {

@@ -96,6 +96,28 @@ class CliTest {
   }
 
   @Test
+  void predictOnCsvWithoutLabelsWritesNullLabels() throws Exception {
+    Path out = tmp.resolve("xor-unlabeled");
+    Run r = cli("train", "--config", JOBS.resolve("xor.yaml").toString(), "--epochs", "2",
+        "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Path data = Files.createDirectories(tmp.resolve("unlabeled")).resolve("x.csv");
+    Files.writeString(data, "x1,x2\n0,0\n0,1\n1,0\n1,1\n1,1\n", StandardCharsets.UTF_8);
+    Path predictions = tmp.resolve("unlabeled.parquet");
+    Run predict = cli("predict", "--model", out.toString(), "--data", data.toString(),
+        "--output", predictions.toString());
+    assertEquals(0, predict.code(), predict.err());
+    Dataset<Row> p = SparkTestSession.get().read().parquet(predictions.toString());
+    assertEquals(List.of("label", "prediction", "probability"), List.of(p.columns()));
+    assertEquals(5, p.count());
+    assertEquals(5, p.filter("label IS NULL").count());
+    assertEquals(5, p.filter("prediction IN (0.0, 1.0)").count());
+    Run eval = cli("evaluate", "--model", out.toString(), "--data", data.toString());
+    assertTrue(eval.code() != 0, "evaluate still needs labels");
+    assertTrue(eval.err().contains("label column \"label\" is not in the header"), eval.err());
+  }
+
+  @Test
   void flagsOverrideTheJobFile() throws Exception {
     Path out = tmp.resolve("xor-short");
     Run r = cli("train", "--config", JOBS.resolve("xor.yaml").toString(), "--epochs", "3",

@@ -9,6 +9,7 @@ import static org.dptrain.driver.data.DataTestSupport.rows;
 import static org.dptrain.driver.data.DataTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +73,33 @@ class CsvLoadTest {
     Path file = write(dir, "d.csv", "a,b,c\n1,2,3\n");
     fails(hadoopName(file) + " line 1: label column \"label\" is not in the header; its columns "
         + "are a, b, c", () -> load(file, BINARY));
+  }
+
+  @Test
+  void labelColumnMissingWhenOptionalGivesNanLabelsAndEveryColumnAsFeatures() {
+    Path file = write(dir, "u.csv", "a,b,c\n1,2,3\n4,5.5,-6\n");
+    LoadedData data = load(DataOptions.of(file.toString()).withLabelsOptional(true), BINARY);
+    assertEquals(3, data.numFeatures());
+    List<Row> rows = rows(data);
+    assertEquals(2, rows.size());
+    assertArrayEquals(new double[] {1, 2, 3}, features(rows.get(0)));
+    assertArrayEquals(new double[] {4, 5.5, -6}, features(rows.get(1)));
+    assertTrue(Double.isNaN(rows.get(0).getDouble(1)));
+    assertTrue(Double.isNaN(rows.get(1).getDouble(1)));
+    fails(hadoopName(file) + " line 1: label column \"label\" is not in the header; its columns "
+        + "are a, b, c", () -> load(DataOptions.of(file.toString()).withLabelsOptional(false),
+        BINARY));
+  }
+
+  @Test
+  void labelColumnPresentWhenOptionalIsReadAndChecked() {
+    Path file = write(dir, "l.csv", "a,label\n1,1\n");
+    List<Row> rows = rows(load(DataOptions.of(file.toString()).withLabelsOptional(true), BINARY));
+    assertArrayEquals(new double[] {1}, features(rows.get(0)));
+    assertEquals(1.0, rows.get(0).getDouble(1));
+    Path bad = write(dir, "bad.csv", "a,label\n1,yes\n");
+    fails(hadoopName(bad) + " line 2: label column \"label\" value \"yes\" is not a number",
+        () -> load(DataOptions.of(bad.toString()).withLabelsOptional(true), BINARY));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.dptrain.driver.data.DataTestSupport.rows;
 import static org.dptrain.driver.data.DataTestSupport.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,6 +115,42 @@ class ParquetLoadTest {
     Path out = parquet("v.parquet", VECTORS, RowFactory.create(Vectors.dense(1), 0.0, "p"));
     fails(out + ": label column \"target\" is not in the schema; its columns are features, label, "
         + "name", () -> load(DataOptions.of(out.toString()).withLabelColumn("target"), BINARY));
+  }
+
+  @Test
+  void labelColumnMissingWhenOptionalGivesNanLabels() {
+    StructType unlabeled = new StructType().add("a", DataTypes.IntegerType)
+        .add("name", DataTypes.StringType).add("b", DataTypes.DoubleType);
+    Path out = parquet("u.parquet", unlabeled, RowFactory.create(1, "p", 2.5),
+        RowFactory.create(3, "q", -4.0));
+    LoadedData data = load(DataOptions.of(out.toString()).withLabelsOptional(true), BINARY);
+    assertEquals(2, data.numFeatures(), "every numeric column");
+    List<Row> rows = rows(data);
+    assertEquals(2, rows.size());
+    assertArrayEquals(new double[] {1, 2.5}, features(rows.get(0)));
+    assertArrayEquals(new double[] {3, -4}, features(rows.get(1)));
+    assertTrue(Double.isNaN(rows.get(0).getDouble(1)));
+    assertTrue(Double.isNaN(rows.get(1).getDouble(1)));
+    fails(out + ": label column \"label\" is not in the schema; its columns are a, name, b",
+        () -> load(DataOptions.of(out.toString()), BINARY));
+  }
+
+  @Test
+  void labelColumnMissingWhenOptionalWithAVectorColumn() {
+    Path out = parquet("v.parquet", VECTORS, RowFactory.create(Vectors.dense(1, 2), 0.0, "p"),
+        RowFactory.create(Vectors.dense(3, 4), 1.0, "q"));
+    LoadedData data = load(DataOptions.of(out.toString()).withLabelColumn("target")
+        .withLabelsOptional(true), BINARY);
+    assertEquals(2, data.numFeatures());
+    List<Row> rows = rows(data);
+    assertArrayEquals(new double[] {3, 4}, features(rows.get(1)));
+    assertTrue(Double.isNaN(rows.get(0).getDouble(1)));
+    assertTrue(Double.isNaN(rows.get(1).getDouble(1)));
+    LoadedData labeled = load(DataOptions.of(out.toString()).withLabelsOptional(true), BINARY);
+    assertEquals(List.of(0.0, 1.0), rows(labeled).stream().map(r -> r.getDouble(1)).toList());
+    fails(out + ": label column \"name\" has type string; it must be numeric",
+        () -> load(DataOptions.of(out.toString()).withLabelColumn("name")
+            .withLabelsOptional(true), BINARY));
   }
 
   @Test

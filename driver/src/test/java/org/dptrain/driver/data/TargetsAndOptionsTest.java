@@ -2,8 +2,10 @@ package org.dptrain.driver.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -79,8 +81,14 @@ class TargetsAndOptionsTest {
     assertEquals("features", o.featuresColumn());
     DataOptions changed = o.withFormat(DataFormat.CSV).withNumFeatures(4).withLabelColumn("y")
         .withFeatureColumns(List.of("a", "b")).withFeaturesColumn("v");
-    assertEquals(new DataOptions("x.csv", DataFormat.CSV, 4, "y", List.of("a", "b"), "v"),
+    assertEquals(new DataOptions("x.csv", DataFormat.CSV, 4, "y", List.of("a", "b"), "v", false),
         changed);
+    assertFalse(o.labelsOptional());
+    assertEquals(new DataOptions("x.csv", DataFormat.CSV, 4, "y", List.of("a", "b"), "v", true),
+        changed.withLabelsOptional(true));
+    assertTrue(changed.withLabelsOptional(true).withFormat(null).labelsOptional());
+    assertEquals(changed, new DataOptions("x.csv", DataFormat.CSV, 4, "y", List.of("a", "b"),
+        "v"));
   }
 
   @Test
