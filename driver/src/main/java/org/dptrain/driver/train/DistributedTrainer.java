@@ -341,80 +341,30 @@ public final class DistributedTrainer {
     return b;
   }
 
-  /** One synchronous step on one partition: the gradient sum over its slice. */
-  static final class GradientTask
+  /**
+   * The work of one partition in one synchronisation: runs the hook, takes the partition's block
+   * (an empty partition returns an empty result), its epoch permutation and phase, and times the
+   * work of {@link #run}.
+   */
+  abstract static class PartitionTask
       implements Function2<Integer, Iterator<Block>, Iterator<PartitionResult>> {
     private static final long serialVersionUID = 1L;
-    private final NetworkSpec spec;
-    private final TrainConfig config;
-    private final int epoch;
-    private final int step;
-    private final int steps;
-    private final int partitions;
-    private final Broadcast<double[]> weights;
-    private final TaskHook hook;
+    final NetworkSpec spec;
+    final TrainConfig config;
+    final int epoch;
+    final int sync;
+    final int steps;
+    final int partitions;
+    final TaskHook hook;
 
-    GradientTask(NetworkSpec spec, TrainConfig config, int epoch, int step, int steps,
-        int partitions, Broadcast<double[]> weights, TaskHook hook) {
-      this.spec = spec;
-      this.config = config;
-      this.epoch = epoch;
-      this.step = step;
-      this.steps = steps;
-      this.partitions = partitions;
-      this.weights = weights;
-      this.hook = hook;
-    }
-
-    @Override
-    public Iterator<PartitionResult> call(Integer p, Iterator<Block> it) throws Exception {
-      hook.beforeTask(p, epoch, step, attempt());
-      Block b = single(it);
-      if (b == null || b.size() == 0) {
-        return Collections.singletonList(new PartitionResult(p, 0, 0.0, null, null, 0)).iterator();
-      }
-      long t0 = System.nanoTime();
-      int n = b.size();
-      int[] order = PermutationCache.get(config.seed(), epoch, p, n);
-      int phase = BatchPlan.phase(p, partitions, steps);
-      int from = BatchPlan.sliceStart(step, n, steps, phase);
-      int to = BatchPlan.sliceStart(step + 1, n, steps, phase);
-      GradientAccumulator acc = new GradientAccumulator(spec, Math.max(1, (n + steps - 1) / steps));
-      acc.add(weights.value(), b, order, from, to);
-      return Collections.singletonList(new PartitionResult(p, acc.count(), acc.lossSum(),
-          acc.gradientSum(), null, System.nanoTime() - t0)).iterator();
-    }
-  }
-
-  /** Steps [firstStep, lastStep) on one partition with a local optimizer. */
-  static final class LocalStepsTask
-      implements Function2<Integer, Iterator<Block>, Iterator<PartitionResult>> {
-    private static final long serialVersionUID = 1L;
-    private final NetworkSpec spec;
-    private final TrainConfig config;
-    private final int epoch;
-    private final int sync;
-    private final int firstStep;
-    private final int lastStep;
-    private final int steps;
-    private final int partitions;
-    private final long optimizerSteps;
-    private final Broadcast<double[]> packed;
-    private final TaskHook hook;
-
-    LocalStepsTask(NetworkSpec spec, TrainConfig config, int epoch, int sync, int firstStep,
-        int lastStep, int steps, int partitions, long optimizerSteps, Broadcast<double[]> packed,
-        TaskHook hook) {
+    PartitionTask(NetworkSpec spec, TrainConfig config, int epoch, int sync, int steps,
+        int partitions, TaskHook hook) {
       this.spec = spec;
       this.config = config;
       this.epoch = epoch;
       this.sync = sync;
-      this.firstStep = firstStep;
-      this.lastStep = lastStep;
       this.steps = steps;
       this.partitions = partitions;
-      this.optimizerSteps = optimizerSteps;
-      this.packed = packed;
       this.hook = hook;
     }
 
@@ -426,21 +376,74 @@ public final class DistributedTrainer {
         return Collections.singletonList(new PartitionResult(p, 0, 0.0, null, null, 0)).iterator();
       }
       long t0 = System.nanoTime();
+      int[] order = PermutationCache.get(config.seed(), epoch, p, b.size());
+      GradientAccumulator acc = new GradientAccumulator(spec,
+          Math.max(1, (b.size() + steps - 1) / steps));
+      PartitionResult r = run(p, b, order, BatchPlan.phase(p, partitions, steps), acc);
+      return Collections.singletonList(new PartitionResult(p, r.count(), r.lossSum(), r.vector(),
+          r.optimizerState(), System.nanoTime() - t0)).iterator();
+    }
+
+    /** The partition's work on its block; {@code acc} holds one step's slice at most. */
+    abstract PartitionResult run(int p, Block b, int[] order, int phase, GradientAccumulator acc);
+
+    /** Step t's slice [from, to) of a block of n examples. */
+    int from(int t, int n, int phase) {
+      return BatchPlan.sliceStart(t, n, steps, phase);
+    }
+  }
+
+  /** One synchronous step on one partition: the gradient sum over its slice. */
+  static final class GradientTask extends PartitionTask {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<double[]> weights;
+
+    GradientTask(NetworkSpec spec, TrainConfig config, int epoch, int step, int steps,
+        int partitions, Broadcast<double[]> weights, TaskHook hook) {
+      super(spec, config, epoch, step, steps, partitions, hook);
+      this.weights = weights;
+    }
+
+    @Override
+    PartitionResult run(int p, Block b, int[] order, int phase, GradientAccumulator acc) {
+      int n = b.size();
+      acc.add(weights.value(), b, order, from(sync, n, phase), from(sync + 1, n, phase));
+      return new PartitionResult(p, acc.count(), acc.lossSum(), acc.gradientSum(), null, 0);
+    }
+  }
+
+  /** Steps [firstStep, lastStep) on one partition with a local optimizer. */
+  static final class LocalStepsTask extends PartitionTask {
+    private static final long serialVersionUID = 1L;
+    private final int firstStep;
+    private final int lastStep;
+    private final long optimizerSteps;
+    private final Broadcast<double[]> packed;
+
+    LocalStepsTask(NetworkSpec spec, TrainConfig config, int epoch, int sync, int firstStep,
+        int lastStep, int steps, int partitions, long optimizerSteps, Broadcast<double[]> packed,
+        TaskHook hook) {
+      super(spec, config, epoch, sync, steps, partitions, hook);
+      this.firstStep = firstStep;
+      this.lastStep = lastStep;
+      this.optimizerSteps = optimizerSteps;
+      this.packed = packed;
+    }
+
+    @Override
+    PartitionResult run(int p, Block b, int[] order, int phase, GradientAccumulator acc) {
       int numParams = spec.numParams();
       double[] all = packed.value();
       double[] w = Arrays.copyOf(all, numParams);
       Optimizer optimizer = new Optimizer(config.optimizer(), numParams);
       optimizer.restore(Arrays.copyOfRange(all, numParams, all.length), optimizerSteps);
       int n = b.size();
-      int[] order = PermutationCache.get(config.seed(), epoch, p, n);
-      int phase = BatchPlan.phase(p, partitions, steps);
-      GradientAccumulator acc = new GradientAccumulator(spec, Math.max(1, (n + steps - 1) / steps));
       double[] g = new double[numParams];
       double loss = 0.0;
       long count = 0;
       for (int t = firstStep; t < lastStep; t++) {
-        int from = BatchPlan.sliceStart(t, n, steps, phase);
-        int to = BatchPlan.sliceStart(t + 1, n, steps, phase);
+        int from = from(t, n, phase);
+        int to = from(t + 1, n, phase);
         if (from == to) {
           continue;
         }
@@ -451,8 +454,7 @@ public final class DistributedTrainer {
         acc.mean(g);
         optimizer.step(w, g);
       }
-      return Collections.singletonList(new PartitionResult(p, count, loss, w,
-          optimizer.state(), System.nanoTime() - t0)).iterator();
+      return new PartitionResult(p, count, loss, w, optimizer.state(), 0);
     }
   }
 }
