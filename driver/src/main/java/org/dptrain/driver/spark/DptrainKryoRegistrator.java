@@ -31,6 +31,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(double[][].class);
     kryo.register(Block.class, new BlockSerializer());
     kryo.register(PartitionResult.class, new PartitionResultSerializer());
+    kryo.register(PartitionResult[].class);
     kryo.register(TaskType.class);
     kryo.register(MetricsAccumulator.class);
     // Spark SQL ships schemas between tasks and the driver (Parquet schema inference, writers)
