@@ -83,29 +83,15 @@ public final class SyncCostBenchmark {
     });
     report("treeAggregate depth 2", syncs, () -> {
       Broadcast<double[]> b = sc.broadcast(w);
-      double[] sum = rdd.treeAggregate(new double[n], (acc, x) -> {
-        acc[0] += x + b.value().length * 0;
-        return acc;
-      }, (a, c) -> {
-        for (int i = 0; i < a.length; i++) {
-          a[i] += c[i];
-        }
-        return a;
-      }, 2);
+      double[] sum = rdd.treeAggregate(new double[n],
+          (acc, x) -> touch(acc, x, b.value()), SyncCostBenchmark::add, 2);
       b.destroy();
       return sum[0];
     });
     report("aggregate", syncs, () -> {
       Broadcast<double[]> b = sc.broadcast(w);
-      double[] sum = rdd.aggregate(new double[n], (acc, x) -> {
-        acc[0] += x + b.value().length * 0;
-        return acc;
-      }, (a, c) -> {
-        for (int i = 0; i < a.length; i++) {
-          a[i] += c[i];
-        }
-        return a;
-      });
+      double[] sum = rdd.aggregate(new double[n],
+          (acc, x) -> touch(acc, x, b.value()), SyncCostBenchmark::add);
       b.destroy();
       return sum[0];
     });
@@ -123,6 +109,20 @@ public final class SyncCostBenchmark {
       return (double) parts;
     });
     spark.stop();
+  }
+
+  /** A seqOp that reads the broadcast, as a gradient computation would, and does no work. */
+  private static double[] touch(double[] acc, int x, double[] weights) {
+    acc[0] += x + weights.length * 0.0;
+    return acc;
+  }
+
+  /** The combOp: a += c, element-wise. */
+  private static double[] add(double[] a, double[] c) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += c[i];
+    }
+    return a;
   }
 
   private static void report(String name, int syncs, Supplier<Double> sync) {
