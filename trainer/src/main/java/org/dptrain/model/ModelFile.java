@@ -109,10 +109,9 @@ public final class ModelFile {
    * @throws IllegalArgumentException if a weight is NaN or infinite (a model that could not be read)
    */
   public static void writeInto(Path dir, Model model) throws IOException {
-    checkFinite(model.weights());
-    byte[] weights = encode(model.weights());
-    Files.write(dir.resolve(WEIGHTS_BIN), weights);
-    Files.write(dir.resolve(MODEL_JSON), JSON.writeValueAsBytes(toJson(model, sha256(weights))));
+    Encoded files = encode(model);
+    Files.write(dir.resolve(WEIGHTS_BIN), files.weightsBin());
+    Files.write(dir.resolve(MODEL_JSON), files.modelJson());
   }
 
   /**
@@ -138,12 +137,56 @@ public final class ModelFile {
     if (!Files.isDirectory(dir)) {
       throw new ModelFileException("model directory not found: " + dir);
     }
-    Path jsonPath = dir.resolve(MODEL_JSON);
+    return decode(dir.toString(), name -> {
+      try {
+        return Files.readAllBytes(dir.resolve(name));
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+    });
+  }
+
+  /** The bytes of the files of a model directory, by file name; null for a missing file. */
+  @FunctionalInterface
+  public interface FileSource {
+    byte[] read(String fileName) throws IOException;
+  }
+
+  /**
+   * The two files of a model directory as bytes, for writers that do not use java.nio (a Hadoop
+   * filesystem): write {@code weightsBin} to {@value #WEIGHTS_BIN}, then {@code modelJson} to
+   * {@value #MODEL_JSON}.
+   */
+  public record Encoded(byte[] modelJson, byte[] weightsBin) {}
+
+  /**
+   * Encodes a model as the bytes of its two files.
+   *
+   * @throws IllegalArgumentException if a weight is NaN or infinite
+   */
+  public static Encoded encode(Model model) throws IOException {
+    checkFinite(model.weights());
+    byte[] weights = encode(model.weights());
+    return new Encoded(JSON.writeValueAsBytes(toJson(model, sha256(weights))), weights);
+  }
+
+  /**
+   * Decodes and verifies a model directory read through {@code files}: required fields present and
+   * valid, weights file the right length with the recorded SHA-256, every weight finite. Only JSON
+   * and raw doubles are parsed: nothing is deserialized as Java or Kryo objects.
+   *
+   * @param where the directory's name in messages (a path or URI)
+   * @throws ModelFileException naming the file and what is wrong
+   */
+  public static Model decode(String where, FileSource files) throws IOException {
+    String jsonPath = where + "/" + MODEL_JSON;
+    byte[] jsonBytes = files.read(MODEL_JSON);
+    if (jsonBytes == null) {
+      throw new ModelFileException(jsonPath + " is missing");
+    }
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readAllBytes(jsonPath));
-    } catch (NoSuchFileException e) {
-      throw new ModelFileException(jsonPath + " is missing", e);
+      root = JSON.readTree(jsonBytes);
     } catch (JsonProcessingException e) {
       throw new ModelFileException(jsonPath + " is not valid JSON: " + e.getOriginalMessage()
           + " (line " + e.getLocation().getLineNr() + ", column "
@@ -189,12 +232,10 @@ public final class ModelFile {
           + "' is not supported (little)");
     }
     String expectedSha = text(jsonPath, w, "sha256");
-    Path weightsPath = dir.resolve(file);
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(weightsPath);
-    } catch (NoSuchFileException e) {
-      throw new ModelFileException(weightsPath + " is missing", e);
+    String weightsPath = where + "/" + file;
+    byte[] bytes = files.read(file);
+    if (bytes == null) {
+      throw new ModelFileException(weightsPath + " is missing");
     }
     long expectedBytes = 8L * spec.numParams();
     if (bytes.length < expectedBytes) {
@@ -264,7 +305,7 @@ public final class ModelFile {
   }
 
   /** Lower-case hex SHA-256. */
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -272,7 +313,7 @@ public final class ModelFile {
     }
   }
 
-  private static NetworkSpec readSpec(Path jsonPath, JsonNode root) throws ModelFileException {
+  private static NetworkSpec readSpec(String jsonPath, JsonNode root) throws ModelFileException {
     JsonNode layersNode = root.get("layers");
     JsonNode actsNode = root.get("activations");
     JsonNode lossNode = root.get("loss");
@@ -309,7 +350,7 @@ public final class ModelFile {
     }
   }
 
-  private static String text(Path jsonPath, JsonNode parent, String field)
+  private static String text(String jsonPath, JsonNode parent, String field)
       throws ModelFileException {
     JsonNode n = parent.get(field);
     if (n == null || !n.isTextual()) {

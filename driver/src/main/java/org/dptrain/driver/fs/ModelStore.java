@@ -1,0 +1,225 @@
+package org.dptrain.driver.fs;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
+import org.dptrain.model.ModelFileException;
+
+/**
+ * Model directories and small files on any Hadoop filesystem, written so that a reader never sees
+ * half of them (see the package documentation for what "atomic" means on each kind of store).
+ *
+ * <p>On the local filesystem the raw filesystem is used: Hadoop's checksummed local filesystem
+ * would leave {@code .crc} files beside every file, and renaming a file and then its checksum is
+ * two steps (a reader between them fails). Our files carry SHA-256 digests of their own.
+ */
+public final class ModelStore {
+  private final Configuration conf;
+
+  /** A store using the given Hadoop configuration (copied). */
+  public ModelStore(Configuration conf) {
+    this.conf = new Configuration(conf);
+  }
+
+  /** A store with the Spark session's Hadoop configuration (so {@code spark.hadoop.*} applies). */
+  public static ModelStore of(SparkSession spark) {
+    return new ModelStore(spark.sparkContext().hadoopConfiguration());
+  }
+
+  /**
+   * The fully qualified path of {@code uri}: a URI ({@code hdfs://nn/models}, {@code
+   * file:///tmp/x}) or a local path, relative ones against the working directory.
+   *
+   * @throws IllegalArgumentException if {@code uri} is empty or malformed
+   */
+  public Path path(String uri) {
+    if (uri == null || uri.isBlank()) {
+      throw new IllegalArgumentException("a path or URI is required, got an empty one");
+    }
+    try {
+      Path p = new Path(uri);
+      return p.getFileSystem(conf).makeQualified(p);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + uri + "' is not a valid path or URI: "
+          + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("no filesystem for '" + uri + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The filesystem of {@code p}; the raw one for local paths (no .crc side files). */
+  public FileSystem fs(Path p) throws IOException {
+    FileSystem fs = p.getFileSystem(conf);
+    return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+  }
+
+  /** Whether {@code p} exists. */
+  public boolean exists(Path p) throws IOException {
+    return fs(p).exists(p);
+  }
+
+  /**
+   * Writes {@code model} as directory {@code dir}, which must not exist: the files are written into
+   * a hidden staging directory beside it, which is then renamed into place.
+   *
+   * @throws FileAlreadyExistsException if {@code dir} exists
+   * @throws IllegalArgumentException if a weight is not finite (nothing is written)
+   */
+  public void writeModel(Path dir, Model model) throws IOException {
+    ModelFile.Encoded files = ModelFile.encode(model);
+    writeDirectory(dir, List.of(new NamedBytes(ModelFile.WEIGHTS_BIN, files.weightsBin()),
+        new NamedBytes(ModelFile.MODEL_JSON, files.modelJson())));
+  }
+
+  /**
+   * Reads and verifies the model directory {@code dir} ({@link ModelFile#decode}).
+   *
+   * @throws ModelFileException if it is missing, malformed, truncated or altered
+   */
+  public Model readModel(Path dir) throws IOException {
+    FileSystem fs = fs(dir);
+    if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+      throw new ModelFileException("model directory not found: " + dir);
+    }
+    return ModelFile.decode(dir.toString(), name -> readFile(new Path(dir, name)));
+  }
+
+  /** A file's name and content. */
+  public record NamedBytes(String name, byte[] bytes) {}
+
+  /**
+   * Creates directory {@code dir} holding exactly {@code files}, written in the order given into a
+   * hidden staging directory beside it and renamed into place. On any failure the staging
+   * directory is removed and {@code dir} does not exist.
+   *
+   * @throws FileAlreadyExistsException if {@code dir} exists
+   */
+  public void writeDirectory(Path dir, List<NamedBytes> files) throws IOException {
+    FileSystem fs = fs(dir);
+    if (fs.exists(dir)) {
+      throw new FileAlreadyExistsException(dir + " exists; choose another name or remove it");
+    }
+    Path parent = dir.getParent();
+    fs.mkdirs(parent);
+    Path staging = new Path(parent, "." + dir.getName() + ".tmp-" + UUID.randomUUID());
+    try {
+      if (!fs.mkdirs(staging)) {
+        throw new IOException("cannot create " + staging);
+      }
+      for (NamedBytes f : files) {
+        write(fs, new Path(staging, f.name()), f.bytes());
+      }
+      if (!fs.rename(staging, dir)) {
+        throw new IOException("cannot rename " + staging + " to " + dir
+            + (fs.exists(dir) ? ": it was created meanwhile" : ""));
+      }
+    } catch (IOException | RuntimeException e) {
+      fs.delete(staging, true);
+      throw e;
+    }
+  }
+
+  /**
+   * Writes {@code bytes} as {@code file} through a temporary file renamed into place; with {@code
+   * replace} an existing file is replaced (atomically where the filesystem can: local and HDFS).
+   *
+   * @throws FileAlreadyExistsException if the file exists and {@code replace} is false
+   */
+  public void writeFile(Path file, byte[] bytes, boolean replace) throws IOException {
+    FileSystem fs = fs(file);
+    if (!replace && fs.exists(file)) {
+      throw new FileAlreadyExistsException(file + " exists");
+    }
+    fs.mkdirs(file.getParent());
+    Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp-" + UUID.randomUUID());
+    try {
+      write(fs, tmp, bytes);
+      if ("file".equals(fs.getUri().getScheme()) || !fs.exists(file)) {
+        // rename(2) replaces the target in one step
+        if (!fs.rename(tmp, file)) {
+          throw new IOException("cannot rename " + tmp + " to " + file);
+        }
+      } else {
+        FileContext.getFileContext(fs.getUri(), conf).rename(tmp, file, Options.Rename.OVERWRITE);
+      }
+    } catch (IOException | RuntimeException e) {
+      fs.delete(tmp, false);
+      throw e;
+    }
+  }
+
+  /**
+   * Creates {@code file} with {@code bytes} only if it does not exist (one atomic create on local
+   * filesystems and HDFS): the primitive a lock needs.
+   *
+   * @return false if the file already existed (nothing written)
+   */
+  public boolean createExclusive(Path file, byte[] bytes) throws IOException {
+    FileSystem fs = fs(file);
+    fs.mkdirs(file.getParent());
+    OutputStream out;
+    try {
+      out = fs.create(file, false);
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      if (fs.exists(file)) {
+        return false;
+      }
+      throw e;
+    }
+    try (out) {
+      out.write(bytes);
+    }
+    return true;
+  }
+
+  /** The bytes of {@code file}, or null if it does not exist. */
+  public byte[] readFile(Path file) throws IOException {
+    FileSystem fs = fs(file);
+    try (InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /** The entries of directory {@code dir} sorted by name, or an empty list if it is missing. */
+  public List<FileStatus> list(Path dir) throws IOException {
+    FileSystem fs = fs(dir);
+    try {
+      List<FileStatus> out = new ArrayList<>(Arrays.asList(fs.listStatus(dir)));
+      out.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      return out;
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+  }
+
+  /** Deletes {@code p} and everything under it, if it exists. */
+  public void delete(Path p) throws IOException {
+    fs(p).delete(p, true);
+  }
+
+  private static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
+    try (OutputStream out = fs.create(file, false)) {
+      out.write(bytes);
+    }
+  }
+}

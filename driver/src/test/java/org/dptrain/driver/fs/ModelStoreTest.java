@@ -1,0 +1,146 @@
+package org.dptrain.driver.fs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.Path;
+import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
+import org.dptrain.model.ModelFileException;
+import org.dptrain.network.NetworkSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelStoreTest {
+  private static final NetworkSpec SPEC =
+      NetworkSpec.of(new int[] {2, 3, 1}, List.of("tanh", "sigmoid"), "binary_cross_entropy");
+
+  @TempDir
+  java.nio.file.Path tmp;
+
+  private final ModelStore store = new ModelStore(new Configuration());
+
+  private static Model model(double scale) {
+    double[] w = new double[SPEC.numParams()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = scale * (i - 4.5) / 7.0;
+    }
+    return new Model(SPEC, w);
+  }
+
+  private List<String> namesIn(java.nio.file.Path dir) throws IOException {
+    try (Stream<java.nio.file.Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void modelRoundTripsBitForBitAndReadsWithTheNioReader() throws IOException {
+    Path dir = store.path("file://" + tmp.resolve("m1"));
+    Model m = model(1.0);
+    store.writeModel(dir, m);
+    Model back = store.readModel(dir);
+    assertArrayEquals(m.weights(), back.weights());
+    assertEquals(SPEC, back.spec());
+    // the same directory as ModelFile writes: no .crc side files, no staging left
+    assertEquals(List.of("m1"), namesIn(tmp));
+    assertEquals(List.of(ModelFile.MODEL_JSON, ModelFile.WEIGHTS_BIN), namesIn(tmp.resolve("m1")));
+    assertArrayEquals(m.weights(), ModelFile.read(tmp.resolve("m1")).weights());
+  }
+
+  @Test
+  void plainLocalPathsAreQualified() {
+    Path p = store.path(tmp.resolve("x").toString());
+    assertEquals("file", p.toUri().getScheme());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> store.path(" "));
+    assertEquals("a path or URI is required, got an empty one", e.getMessage());
+  }
+
+  @Test
+  void refusesToOverwriteAModelAndLeavesItIntact() throws IOException {
+    Path dir = store.path(tmp.resolve("m").toString());
+    store.writeModel(dir, model(1.0));
+    FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+        () -> store.writeModel(dir, model(2.0)));
+    assertEquals(dir + " exists; choose another name or remove it", e.getMessage());
+    assertArrayEquals(model(1.0).weights(), store.readModel(dir).weights());
+    assertEquals(List.of("m"), namesIn(tmp));
+  }
+
+  @Test
+  void aModelWithANonFiniteWeightWritesNothing() throws IOException {
+    double[] w = model(1.0).weights();
+    w[3] = Double.NaN;
+    Path dir = store.path(tmp.resolve("bad").toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> store.writeModel(dir, new Model(SPEC, w)));
+    assertEquals("parameter 3 is NaN; a model holds only finite weights", e.getMessage());
+    assertEquals(List.of(), namesIn(tmp));
+  }
+
+  @Test
+  void readingNamesWhatIsWrong() throws IOException {
+    Path missing = store.path(tmp.resolve("none").toString());
+    ModelFileException e = assertThrows(ModelFileException.class, () -> store.readModel(missing));
+    assertEquals("model directory not found: " + missing, e.getMessage());
+
+    Path dir = store.path(tmp.resolve("m").toString());
+    store.writeModel(dir, model(1.0));
+    byte[] bytes = Files.readAllBytes(tmp.resolve("m").resolve(ModelFile.WEIGHTS_BIN));
+    bytes[5] ^= 1;
+    Files.write(tmp.resolve("m").resolve(ModelFile.WEIGHTS_BIN), bytes);
+    e = assertThrows(ModelFileException.class, () -> store.readModel(dir));
+    assertTrue(e.getMessage().startsWith(dir + "/weights.bin was altered or corrupted: its"
+        + " SHA-256 is "), e.getMessage());
+
+    Files.delete(tmp.resolve("m").resolve(ModelFile.MODEL_JSON));
+    e = assertThrows(ModelFileException.class, () -> store.readModel(dir));
+    assertEquals(dir + "/model.json is missing", e.getMessage());
+  }
+
+  @Test
+  void filesAreReplacedWhole() throws IOException {
+    Path f = store.path(tmp.resolve("d").resolve("latest").toString());
+    assertNull(store.readFile(f));
+    store.writeFile(f, "one".getBytes(StandardCharsets.UTF_8), false);
+    FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+        () -> store.writeFile(f, "two".getBytes(StandardCharsets.UTF_8), false));
+    assertEquals(f + " exists", e.getMessage());
+    store.writeFile(f, "three".getBytes(StandardCharsets.UTF_8), true);
+    assertEquals("three", new String(store.readFile(f), StandardCharsets.UTF_8));
+    assertEquals(List.of("latest"), namesIn(tmp.resolve("d")));
+  }
+
+  @Test
+  void exclusiveCreateSucceedsOnce() throws IOException {
+    Path lock = store.path(tmp.resolve("lock").toString());
+    assertTrue(store.createExclusive(lock, "a".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(store.createExclusive(lock, "b".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("a", new String(store.readFile(lock), StandardCharsets.UTF_8));
+    store.delete(lock);
+    assertFalse(store.exists(lock));
+  }
+
+  @Test
+  void listsSortedAndToleratesAMissingDirectory() throws IOException {
+    Path dir = store.path(tmp.resolve("l").toString());
+    assertEquals(List.of(), store.list(dir));
+    for (String n : List.of("v000002", "v000001", "v000010")) {
+      store.writeModel(new Path(dir, n), model(1.0));
+    }
+    assertEquals(List.of("v000001", "v000002", "v000010"),
+        store.list(dir).stream().map(s -> s.getPath().getName()).toList());
+  }
+}
