@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Locale;
 import org.dptrain.activation.Activation;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.TaskType;
@@ -107,7 +108,7 @@ public final class OnnxExporter {
         throw new IllegalArgumentException("feature scaling has " + scaling.size()
             + " features; the network takes " + spec.inputSize());
       }
-      // Sub then Div, exactly as FeatureScaling.apply computes (x - shift) / scale.
+      // Sub then Div: the operations FeatureScaling.apply does, (x - shift) / scale
       graph.addInitializer(tensor("scaling_shift", type, scaling.shift(), 0, scaling.size()));
       graph.addInitializer(tensor("scaling_scale", type, scaling.scale(), 0, scaling.size()));
       graph.addNode(node("Sub", "scaling/sub", "features_centered", current, "scaling_shift"));
@@ -145,7 +146,7 @@ public final class OnnxExporter {
             + spec.loss().id())
         .setGraph(graph);
     TaskType task = Targets.of(spec.loss(), spec.outputSize()).type();
-    metadata(onnx, "dptrain.task", task.name().toLowerCase(java.util.Locale.ROOT));
+    metadata(onnx, "dptrain.task", task.name().toLowerCase(Locale.ROOT));
     metadata(onnx, "dptrain.layers", Arrays.toString(spec.layers()));
     metadata(onnx, "dptrain.activations", spec.activationIds().toString());
     metadata(onnx, "dptrain.loss", spec.loss().id());
@@ -163,12 +164,14 @@ public final class OnnxExporter {
    * @param replace whether an existing file is replaced; without it an existing file is an error
    * @return the number of bytes written
    * @throws FileAlreadyExistsException if {@code file} exists and {@code replace} is false
-   * @throws IOException if {@code file} is a directory, or writing or renaming fails
+   * @throws IllegalArgumentException if {@code file} is a directory
+   * @throws IOException if writing or renaming fails (nothing is left behind)
    */
   public static long write(ModelProto onnx, Path file, boolean replace) throws IOException {
     Path target = file.toAbsolutePath().normalize();
     if (Files.isDirectory(target)) {
-      throw new IOException(target + " is a directory; --onnx names the file to write");
+      throw new IllegalArgumentException(target + " is a directory; --onnx names the file to"
+          + " write");
     }
     if (Files.exists(target) && !replace) {
       throw new FileAlreadyExistsException(target.toString(), null,

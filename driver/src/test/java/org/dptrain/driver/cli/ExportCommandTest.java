@@ -115,6 +115,8 @@ class ExportCommandTest {
     writeModel(dir);
     assertError("unknown ONNX element type 'float16'; valid names: float32, float64",
         "export", "--model", dir.toString(), "--onnx", onnx.toString(), "--dtype", "float16");
+    assertError(tmp + " is a directory; --onnx names the file to write",
+        "export", "--model", dir.toString(), "--onnx", tmp.toString());
 
     Path weights = dir.resolve(ModelFile.WEIGHTS_BIN);
     byte[] bytes = Files.readAllBytes(weights);

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -18,6 +21,8 @@ import org.dptrain.driver.onnx.OnnxRuntimeCheck.Difference;
 import org.dptrain.driver.onnx.OnnxRuntimeCheck.OrtRun;
 import org.dptrain.driver.onnx.proto.ModelProto;
 import org.dptrain.driver.onnx.proto.NodeProto;
+import org.dptrain.driver.onnx.proto.TensorProto;
+import org.dptrain.driver.onnx.proto.TypeProto;
 import org.dptrain.model.Model;
 import org.dptrain.network.Initializer;
 import org.dptrain.network.NetworkSpec;
@@ -118,7 +123,7 @@ class OnnxExporterTest {
 
   static double[] filled(int n, double v) {
     double[] x = new double[n];
-    java.util.Arrays.fill(x, v);
+    Arrays.fill(x, v);
     return x;
   }
 
@@ -228,17 +233,17 @@ class OnnxExporterTest {
     assertEquals(1, gemm.getAttribute(0).getI());
     assertEquals(-1, onnx.getGraph().getNode(5).getAttribute(0).getI());
     assertEquals(List.of(OnnxExporter.PROBABILITIES), onnx.getGraph().getNode(5).getOutputList());
-    var input = onnx.getGraph().getInput(0).getType().getTensorType();
+    TypeProto.Tensor input = onnx.getGraph().getInput(0).getType().getTensorType();
     assertEquals(1, input.getElemType());
     assertEquals("N", input.getShape().getDim(0).getDimParam());
     assertEquals(3, input.getShape().getDim(1).getDimValue());
-    var w1 = onnx.getGraph().getInitializerList().stream()
+    TensorProto w1 = onnx.getGraph().getInitializerList().stream()
         .filter(t -> t.getName().equals("W1")).findFirst().orElseThrow();
     assertEquals(List.of(4L, 3L), w1.getDimsList());
     assertEquals(4 * 3 * Float.BYTES, w1.getRawData().size());
     // W row-major, little-endian float: the first element is W[0][0]
-    assertEquals((float) m.weights()[0], java.nio.ByteBuffer.wrap(w1.getRawData().toByteArray())
-        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(0));
+    assertEquals((float) m.weights()[0], ByteBuffer.wrap(w1.getRawData().toByteArray())
+        .order(ByteOrder.LITTLE_ENDIAN).getFloat(0));
     assertTrue(onnx.getMetadataPropsList().stream().anyMatch(e ->
         e.getKey().equals("dptrain.featureScaling") && e.getValue().equals("minmax")));
 
@@ -283,7 +288,7 @@ class OnnxExporterTest {
       assertEquals(List.of(file), files.toList());
     }
 
-    java.io.IOException dir = assertThrows(java.io.IOException.class,
+    IllegalArgumentException dir = assertThrows(IllegalArgumentException.class,
         () -> OnnxExporter.write(onnx, tmp, true));
     assertEquals(tmp + " is a directory; --onnx names the file to write", dir.getMessage());
   }
