@@ -348,6 +348,10 @@ class MlpClassifierTest {
         new org.dptrain.network.Workspace(m.spec(), 1));
     assertArrayEquals(a, model.predictProbability(x).toArray(), 0.0);
     assertEquals(a[1] > a[0] ? 1.0 : 0.0, model.predict(x), 0.0);
+    scala.Tuple3<?, ?, ?> summary = model.copy(ParamMap.empty()).setProbabilityCol("")
+        .findSummaryModel();
+    assertTrue(((String) summary._2()).startsWith("probability_"), "a column for summaries");
+    assertEquals("prediction", summary._3());
     NetworkSpec regression = NetworkSpec.of(new int[] {2, 1}, List.of("linear"), "mse");
     assertEquals("a mse model is a regression model, not a classifier (" + regression + "); use"
         + " MlpRegressionModel", message(() -> new MlpClassificationModel("r",
