@@ -7,6 +7,7 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -52,7 +53,7 @@ public final class MlpClassifier
 
   /** An estimator with a random uid and the default params. */
   public MlpClassifier() {
-    this(Uids.pass(Uids.claim("mlpClassifier")));
+    this(Uids.pass(Identifiable.randomUID("mlpClassifier")));
   }
 
   /** An estimator with the given uid (as Spark's copy and load create them). */

@@ -7,6 +7,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -41,7 +42,7 @@ public final class MlpRegressor extends Regressor<Vector, MlpRegressor, MlpRegre
 
   /** An estimator with a random uid and the default params. */
   public MlpRegressor() {
-    this(Uids.pass(Uids.claim("mlpRegressor")));
+    this(Uids.pass(Identifiable.randomUID("mlpRegressor")));
   }
 
   /** An estimator with the given uid (as Spark's copy and load create them). */

@@ -21,7 +21,10 @@ final class Uids {
   /** Proof that a uid was passed, for the private constructor that claims it. */
   record Passed(String uid) {}
 
-  /** Passes {@code uid} to the next {@link #claim} on this thread. */
+  /**
+   * Passes {@code uid} to the next {@link #claim} on this thread, replacing anything a failed
+   * construction may have left.
+   */
   static Passed pass(String uid) {
     Objects.requireNonNull(uid, "uid");
     if (uid.isBlank()) {
@@ -31,7 +34,10 @@ final class Uids {
     return new Passed(uid);
   }
 
-  /** The uid passed on this thread (which is consumed), or a new random one with the prefix. */
+  /**
+   * The uid passed on this thread (which is consumed), or a new random one with the prefix (for
+   * an object whose constructor passed none; every constructor here passes one).
+   */
   static String claim(String prefix) {
     String uid = PENDING.get();
     if (uid == null) {
