@@ -1,12 +1,21 @@
 package org.dptrain.driver.data;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -63,6 +72,75 @@ public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format)
             + " of type " + want.dataType().simpleString() + "; it has " + schema.simpleString());
       }
     }
+  }
+
+  /**
+   * Examples from a Spark ML style Dataset: a vector column and a numeric label column (the label
+   * cast to double; a null label stays null and is refused when stacking). Every row is one
+   * example; {@value #FILE} is {@code name} and {@value #POS} the row's 0-based index in the
+   * Dataset's order (partition by partition), so a bad row is reported as
+   * {@code NAME row N (0-based)}. The format is {@link DataFormat#PARQUET}, whose positions mean
+   * exactly that.
+   *
+   * <p>The width is the size the vector column's ML attribute metadata records (as
+   * {@code VectorAssembler} writes it) or, without such metadata, the size of the first row's
+   * vector (one small Spark job). Rows of another width are refused when stacking, by row.
+   *
+   * <p>The Dataset is computed again by every later pass over the frame; it must give the same
+   * rows in the same order each time (files and cached data do; cache anything else first).
+   * Numbering the rows runs one Spark job when the Dataset has more than one partition.
+   *
+   * @param name what to call the Dataset in messages, e.g. {@code "input dataset"}
+   * @throws IllegalArgumentException if a column is missing or has the wrong type, or the
+   *     metadata records a width below 1
+   * @throws DataValidationException (file {@code name}) if the width must be read from the data
+   *     and the Dataset has no row, or the first row's vector is null
+   */
+  public static LoadedData fromDataset(Dataset<?> dataset, String featuresColumn,
+      String labelColumn, String name) {
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(name, "name");
+    StructType schema = dataset.schema();
+    StructField features = field(schema, featuresColumn, "features");
+    if (!(features.dataType() instanceof VectorUDT)) {
+      throw new IllegalArgumentException("features column '" + featuresColumn + "' must be of"
+          + " type vector, but is " + features.dataType().simpleString());
+    }
+    StructField label = field(schema, labelColumn, "label");
+    if (!(label.dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException("label column '" + labelColumn + "' must be numeric,"
+          + " but is " + label.dataType().simpleString());
+    }
+    Dataset<Row> selected = dataset.select(new Column[] {functions.col(featuresColumn),
+        functions.col(labelColumn).cast(DataTypes.DoubleType)});
+    int width = AttributeGroup.fromStructField(features).size();
+    if (width < 0) {
+      List<Row> first = selected.limit(1).collectAsList();
+      if (first.isEmpty()) {
+        throw DataValidationException.noExamples(name);
+      }
+      if (first.get(0).isNullAt(0)) {
+        throw new DataValidationException(name, DataValidationException.row(0),
+            "features is null");
+      }
+      width = ((Vector) first.get(0).get(0)).size();
+    }
+    if (width < 1) {
+      throw new IllegalArgumentException("features column '" + featuresColumn + "' holds vectors"
+          + " of " + width + " values; at least 1 is needed");
+    }
+    JavaRDD<Row> rows = selected.javaRDD().zipWithIndex().map(t -> RowFactory.create(
+        t._1().get(0), t._1().isNullAt(1) ? null : t._1().getDouble(1), name, t._2()));
+    return new LoadedData(dataset.sparkSession().createDataFrame(rows, SCHEMA), width,
+        DataFormat.PARQUET);
+  }
+
+  private static StructField field(StructType schema, String column, String role) {
+    if (column == null || !Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException("the " + role + " column '" + column + "' is not in the"
+          + " dataset; it has " + schema.simpleString());
+    }
+    return schema.apply(column);
   }
 
   /**

@@ -1,0 +1,17 @@
+/**
+ * dptrain in Spark ML pipelines: {@link org.dptrain.driver.ml.MlpClassifier} and
+ * {@link org.dptrain.driver.ml.MlpRegressor} are estimators that train with the distributed
+ * trainer of {@code org.dptrain.driver.train}, and give {@link
+ * org.dptrain.driver.ml.MlpClassificationModel} (prediction, probability and rawPrediction
+ * columns) and {@link org.dptrain.driver.ml.MlpRegressionModel} (prediction).
+ *
+ * <p>Conventions inside: the training params ({@link org.dptrain.driver.ml.MlpParams}) take their
+ * defaults from the trainer's constants and are validated when set, with messages naming the bad
+ * value; bad rows are {@link org.dptrain.driver.data.DataValidationException}s naming the 0-based
+ * row of the input Dataset. A saved model stage is Spark's {@code metadata/} plus a dptrain model
+ * directory {@code model/} (model.json + weights.bin) written through
+ * {@link org.dptrain.driver.fs.ModelStore} on any Hadoop filesystem; loading reads JSON and raw
+ * doubles, never Java-serialized objects. Every class here must produce its uid lazily inside
+ * {@code uid()}: Spark's params ask for it while the superclass constructor runs.
+ */
+package org.dptrain.driver.ml;
