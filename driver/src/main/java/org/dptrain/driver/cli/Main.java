@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Distributed data-parallel training of multilayer perceptrons on Apache Spark.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-        InspectCommand.class})
+        InspectCommand.class, ReportCommand.class, PlotActivationsCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
