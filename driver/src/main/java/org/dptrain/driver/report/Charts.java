@@ -62,12 +62,12 @@ public final class Charts {
    * A line chart over epochs, {@link #WIDTH} × {@link #HEIGHT}. The y axis is logarithmic when
    * {@code logarithmicIfWide} and every value is positive and they span more than two decades
    * (a loss falling from 0.7 to 0.001 would otherwise be a flat line after the first epochs).
-   * Series with no finite value are left out.
+   * Series with no finite value are left out. With {@code fromZero} the y axis starts at 0.
    *
    * @throws IllegalArgumentException if no series has a finite value
    */
   public static XYChart epochChart(String title, String yTitle, List<Series> series,
-      boolean logarithmicIfWide) {
+      boolean logarithmicIfWide, boolean fromZero) {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
         .xAxisTitle("epoch").yAxisTitle(yTitle).build();
     style(chart);
@@ -111,7 +111,10 @@ public final class Charts {
       chart.getStyler().setYAxisLogarithmic(true);
       chart.setYAxisTitle(yTitle + " (log scale)");
     } else {
-      chart.getStyler().setYAxisDecimalPattern(decimalPattern(min, max));
+      chart.getStyler().setYAxisDecimalPattern(decimalPattern(fromZero ? 0 : min, max));
+      if (fromZero) {
+        chart.getStyler().setYAxisMin(0.0);
+      }
     }
     return chart;
   }
@@ -121,18 +124,17 @@ public final class Charts {
 
   /**
    * The confusion matrix as a heat map: true class down the rows (class 0 at the top), predicted
-   * class across, each cell coloured by its share of the true class's examples (so rare classes
-   * are as visible as common ones) and labelled with its count. Square cells, at least 400 pixels
-   * and about 56 per class plus margins.
+   * class across, each cell coloured and labelled by its count (labels up to 20 classes). Square
+   * plot area of {@link #confusionSide} pixels plus room for the colour scale.
    *
    * @param confusion counts, rows = true class, columns = predicted, k × k with k &ge; 1
    */
   public static HeatMapChart confusionChart(long[][] confusion) {
     int k = confusion.length;
     int side = confusionSide(k);
-    HeatMapChart chart = new HeatMapChartBuilder().width(side + 140).height(side)
-        .title("Confusion matrix (validation, kept weights)").xAxisTitle("predicted class")
-        .yAxisTitle("true class").build();
+    HeatMapChart chart = new HeatMapChartBuilder().width(side + CONFUSION_LEGEND_WIDTH)
+        .height(side).title("Confusion matrix (validation, kept weights)")
+        .xAxisTitle("predicted class").yAxisTitle("true class").build();
     style(chart);
     List<Integer> xs = new ArrayList<>();
     List<Integer> ys = new ArrayList<>();
@@ -141,28 +143,32 @@ public final class Charts {
       ys.add(k - 1 - c);
     }
     List<Number[]> cells = new ArrayList<>();
+    long max = 1;
     for (int t = 0; t < k; t++) {
-      long rowTotal = 0;
-      for (long v : confusion[t]) {
-        rowTotal += v;
-      }
       for (int p = 0; p < k; p++) {
-        double share = rowTotal == 0 ? 0.0 : (double) confusion[t][p] / rowTotal;
-        cells.add(new Number[] {p, k - 1 - t, share});
+        // XChart puts y index 0 at the bottom; true class 0 belongs at the top
+        cells.add(new Number[] {p, k - 1 - t, confusion[t][p]});
+        max = Math.max(max, confusion[t][p]);
       }
     }
-    chart.addSeries("share of the true class", xs, ys, cells);
-    chart.getStyler().setMin(0.0).setMax(1.0)
-        .setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x6baed6),
-            new Color(0x08306b)})
+    chart.addSeries("count", xs, ys, cells);
+    // light to mid blue: black labels stay readable on every cell
+    chart.getStyler().setMin(0.0).setMax(max)
+        .setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x9ecae1),
+            new Color(0x4292c6)})
         .setShowValue(k <= 20)
         .setValueFontColor(Color.BLACK)
-        .setHeatMapDecimalValueFormatter(v -> String.format(java.util.Locale.ROOT, "%.2f", v))
-        .setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, k <= 10 ? 13 : 10));
+        .setHeatMapDecimalValueFormatter(v -> String.format(java.util.Locale.ROOT, "%,d",
+            Math.round(v)))
+        .setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, k <= 10 ? 13 : 10))
+        .setHeatMapValueDecimalPattern("#,##0");
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setPlotContentSize(1.0);
     return chart;
   }
+
+  /** Extra width of the confusion heat map for its colour scale. */
+  public static final int CONFUSION_LEGEND_WIDTH = 140;
 
   /** Side in pixels of the confusion heat map for k classes. */
   public static int confusionSide(int k) {
@@ -226,7 +232,12 @@ public final class Charts {
     s.setBaseFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    if (!(s instanceof org.knowm.xchart.style.HeatMapStyler)) {
+      // below the plot: inside it, the legend hides the points that matter most (a validation
+      // accuracy of 1.0, the last epochs); a heat map's legend is its colour scale, drawn beside
+      s.setLegendPosition(Styler.LegendPosition.OutsideS);
+      s.setLegendLayout(Styler.LegendLayout.Horizontal);
+    }
     s.setAntiAlias(true);
     if (s instanceof org.knowm.xchart.style.AxesChartStyler a) {
       a.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));

@@ -135,7 +135,7 @@ public final class RunReport {
       loss.add(new Charts.Series("validation " + validationLossName(model), x, valLoss));
     }
     chart(run, written, h, LOSS_PNG, Charts.epochChart("Loss per epoch (" + model.spec().loss()
-        .id() + ")", "loss", loss, true), "Loss per epoch");
+        .id() + ")", "loss", loss, true, false), "Loss per epoch");
     h.raw("<p class=\"note\">").text(lossNote(model, hasValidation)).raw("</p>\n");
 
     if (hasValidation) {
@@ -151,7 +151,7 @@ public final class RunReport {
       }
       chart(run, written, h, METRIC_PNG, Charts.epochChart(classification
           ? "Validation accuracy and macro F1 per epoch" : "Validation RMSE and MAE per epoch",
-          classification ? "fraction" : "error (label units)", metric, false),
+          classification ? "fraction" : "error (label units)", metric, false, false),
           classification ? "Validation accuracy per epoch" : "Validation error per epoch");
       h.raw("<p class=\"note\">Training ").text(classification ? "accuracy" : "RMSE")
           .raw(" is not recorded per epoch: it would need a second forward pass over all training"
@@ -165,7 +165,7 @@ public final class RunReport {
     }
     chart(run, written, h, THROUGHPUT_PNG, Charts.epochChart("Throughput per epoch",
         "samples / s", List.of(new Charts.Series("training samples per second of wall time", x,
-            throughput)), false), "Throughput per epoch");
+            throughput)), false, true), "Throughput per epoch");
 
     // confusion matrix
     if (classification) {
@@ -295,8 +295,10 @@ public final class RunReport {
   }
 
   private static void epochTable(Html h, List<EpochRecord> epochs, boolean classification) {
-    h.raw("<h2>Per epoch</h2>\n<table class=\"epochs\">\n<tr><th>epoch</th><th>step</th>"
-        + "<th>training loss</th>");
+    // folded: a run of hundreds of epochs would push everything below it off the page
+    h.raw("<h2>Per epoch</h2>\n<details" + (epochs.size() <= 20 ? " open" : "") + "><summary>")
+        .text(epochs.size() + (epochs.size() == 1 ? " epoch" : " epochs")).raw("</summary>\n"
+            + "<table class=\"epochs\">\n<tr><th>epoch</th><th>step</th><th>training loss</th>");
     List<String> metrics = classification ? List.of("accuracy", "macro_f1", "log_loss")
         : List.of("rmse", "mae", "r2");
     boolean hasValidation = epochs.stream().anyMatch(e -> !e.validation().isEmpty());
@@ -319,7 +321,7 @@ public final class RunReport {
           .text(String.format(Locale.ROOT, "%,.0f", e.samplesPerSecond())).raw("</td><td>")
           .text(String.format(Locale.ROOT, "%.2f", e.seconds())).raw("</td></tr>\n");
     }
-    h.raw("</table>\n");
+    h.raw("</table>\n</details>\n");
   }
 
   private static void timings(Html h, ObjectNode extra, List<EpochRecord> epochs) {
@@ -423,6 +425,7 @@ public final class RunReport {
       img { max-width: 100%; height: auto; border: 1px solid #eee; }
       .note { color: #555; font-size: 0.9em; }
       .missing { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.5em 0.8em; }
+      summary { cursor: pointer; color: #444; }
       code { background: #f3f3f3; padding: 0 0.2em; }
       """;
 }
