@@ -26,7 +26,7 @@ public final class ActivationPlot {
   public static final int COLUMNS = 4;
   /** Size in pixels of one panel. */
   public static final int PANEL_WIDTH = 400;
-  public static final int PANEL_HEIGHT = 300;
+  public static final int PANEL_HEIGHT = 320;
 
   private ActivationPlot() {}
 
@@ -58,12 +58,21 @@ public final class ActivationPlot {
     Charts.writeGridPng(charts, COLUMNS, file);
   }
 
-  /** The z values sampled: FROM, FROM + 1/POINTS_PER_UNIT, ..., TO. */
+  /**
+   * The z values sampled: FROM, FROM + 1/POINTS_PER_UNIT, ..., TO, plus the largest double below
+   * 0. That extra point draws the jumps at 0 (step, relu', leaky_relu') as vertical lines at 0
+   * instead of slopes across a sample interval; and with unequally spaced x XChart chooses round
+   * tick values (for equally spaced x it puts a tick at every k-th sample: -10, -8.46, ...).
+   */
   static double[] grid() {
     int n = (int) Math.round((TO - FROM) * POINTS_PER_UNIT) + 1;
-    double[] z = new double[n];
-    for (int i = 0; i < n; i++) {
-      z[i] = FROM + (double) i / POINTS_PER_UNIT;
+    double[] z = new double[n + 1];
+    int zero = (int) Math.round(-FROM * POINTS_PER_UNIT);
+    for (int i = 0, j = 0; i < n; i++) {
+      if (i == zero) {
+        z[j++] = Math.nextDown(0.0);
+      }
+      z[j++] = FROM + (double) i / POINTS_PER_UNIT;
     }
     return z;
   }
@@ -104,16 +113,36 @@ public final class ActivationPlot {
         .xAxisTitle(a == Activation.SOFTMAX ? "z0" : "z").build();
     Charts.style(chart);
     chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
-    chart.getStyler().setXAxisDecimalPattern("0");
+    chart.getStyler().setXAxisDecimalPattern("0.#");
     chart.getStyler().setYAxisDecimalPattern("0.##");
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     double[] z = grid();
     double[][] v = values(a);
+    // a margin around the curves: with the range exactly [0, 10] XChart picks ticks 0.48 apart
+    double min = Math.min(0.0, Math.min(min(v[0]), min(v[1])));
+    double max = Math.max(max(v[0]), max(v[1]));
+    double pad = 0.08 * (max - min);
+    chart.getStyler().setYAxisMin(min - pad).setYAxisMax(max + pad);
     String fName = a == Activation.SOFTMAX ? "a0 = softmax(z)0" : "f(z)";
     String dName = a == Activation.SOFTMAX ? "da0/dz0" : "f'(z)";
     add(chart, fName, z, v[0], Charts.SERIES_COLORS[0]);
     add(chart, dName, z, v[1], Charts.SERIES_COLORS[1]);
     return chart;
+  }
+
+  private static double min(double[] v) {
+    double m = Double.POSITIVE_INFINITY;
+    for (double x : v) {
+      m = Math.min(m, x);
+    }
+    return m;
+  }
+
+  private static double max(double[] v) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double x : v) {
+      m = Math.max(m, x);
+    }
+    return m;
   }
 
   private static void add(XYChart chart, String name, double[] z, double[] y, Color color) {

@@ -82,7 +82,7 @@ class ReportCliTest {
     Path png = tmp.resolve("activations.png");
     CliTest.Run r = cli("plot-activations", "--output", png.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals("8 activations plotted to " + png + " (1600 x 600)\n", r.out());
+    assertEquals("8 activations plotted to " + png + " (1600 x 640)\n", r.out());
     BufferedImage image = ImageIO.read(png.toFile());
     assertNotNull(image);
     assertEquals(ActivationPlot.width(), image.getWidth());

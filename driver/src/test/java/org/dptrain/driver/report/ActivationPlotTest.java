@@ -18,10 +18,15 @@ class ActivationPlotTest {
   @Test
   void gridSpansTheIntervalAndHitsZero() {
     double[] z = ActivationPlot.grid();
-    assertEquals(1001, z.length);
+    assertEquals(1002, z.length);
     assertEquals(-10.0, z[0]);
-    assertEquals(0.0, z[500]);
-    assertEquals(10.0, z[1000]);
+    assertEquals(-0.02, z[499], 1e-15);
+    assertEquals(-Double.MIN_VALUE, z[500], "the jump at 0 is drawn at 0");
+    assertEquals(0.0, z[501]);
+    assertEquals(10.0, z[1001]);
+    for (int i = 1; i < z.length; i++) {
+      assertTrue(z[i] > z[i - 1], "increasing at " + i);
+    }
   }
 
   @Test
@@ -39,18 +44,19 @@ class ActivationPlotTest {
   @Test
   void elementWiseValuesComeFromTheActivationCode() {
     double[][] relu = ActivationPlot.values(Activation.RELU);
-    assertEquals(0.0, relu[0][500]);
-    assertEquals(0.0, relu[1][500], "the code takes relu'(0) as 0");
-    assertEquals(10.0, relu[0][1000]);
+    assertEquals(0.0, relu[0][501]);
+    assertEquals(0.0, relu[1][501], "the code takes relu'(0) as 0");
+    assertEquals(1.0, relu[1][502]);
+    assertEquals(10.0, relu[0][1001]);
     double[][] leaky = ActivationPlot.values(Activation.LEAKY_RELU);
     assertEquals(-10.0 * Activation.LEAKY_SLOPE, leaky[0][0], 1e-15);
     assertEquals(Activation.LEAKY_SLOPE, leaky[1][0]);
     double[][] step = ActivationPlot.values(Activation.STEP);
-    assertEquals(1.0, step[0][500], "step(0) = 1");
-    assertEquals(0.0, step[0][499]);
+    assertEquals(1.0, step[0][501], "step(0) = 1");
+    assertEquals(0.0, step[0][500]);
     double[][] softplus = ActivationPlot.values(Activation.SOFTPLUS);
-    assertEquals(Math.log(2), softplus[0][500], 1e-15);
-    assertEquals(0.5, softplus[1][500], 1e-15);
+    assertEquals(Math.log(2), softplus[0][501], 1e-15);
+    assertEquals(0.5, softplus[1][501], 1e-15);
   }
 
   @Test
@@ -62,6 +68,8 @@ class ActivationPlotTest {
     assertEquals(8, ActivationPlot.panels());
     assertEquals(4 * ActivationPlot.PANEL_WIDTH, image.getWidth());
     assertEquals(2 * ActivationPlot.PANEL_HEIGHT, image.getHeight());
+    assertEquals(ActivationPlot.width(), image.getWidth());
+    assertEquals(ActivationPlot.height(), image.getHeight());
     assertTrue(countColour(image, Charts.SERIES_COLORS[0].getRGB()) > 1000,
         "f(z) curves are drawn");
     assertTrue(countColour(image, Charts.SERIES_COLORS[1].getRGB()) > 1000,

@@ -165,7 +165,7 @@ class RunReportTest {
     Path out = tmp.resolve("reg");
     DataOptions d = DataOptions.of(DATA.resolve("regression.libsvm").toString())
         .withFormat(DataFormat.LIBSVM).withNumFeatures(2);
-    train(settings(d, d, new int[] {2, 8, 1}, List.of("tanh", "linear"), "mse", 0.01, 32, 2,
+    train(settings(d, d, new int[] {2, 8, 1}, List.of("tanh", "linear"), "mse", 0.01, 250, 2,
         out));
     List<Path> files = RunReport.write(out);
     assertEquals(4, files.size(), files.toString());
