@@ -317,7 +317,8 @@ public final class RunReport {
           h.raw("<td>").text(format(e.validationMetric(m))).raw("</td>");
         }
       }
-      h.raw("<td>").text(String.format(Locale.ROOT, "%.4g", e.learningRate())).raw("</td><td>")
+      h.raw("<td>").text(e.learningRate() == 0 ? "0"
+          : String.format(Locale.ROOT, "%.4g", e.learningRate())).raw("</td><td>")
           .text(String.format(Locale.ROOT, "%,.0f", e.samplesPerSecond())).raw("</td><td>")
           .text(String.format(Locale.ROOT, "%.2f", e.seconds())).raw("</td></tr>\n");
     }
