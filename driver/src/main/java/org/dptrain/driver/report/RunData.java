@@ -40,7 +40,7 @@ public record RunData(Path dir, Model model, List<EpochRecord> epochs) {
    *
    * @throws RunDirectoryException (or the {@link org.dptrain.model.ModelFileException} of
    *     {@link ModelFile#read}) naming the missing or malformed file, and the line of
-   *     {@code metrics.jsonl} at fault
+   *     {@code metrics.jsonl} at fault; model.json's task and confusion matrix are checked too
    */
   public static RunData read(Path dir) throws IOException {
     Path d = dir.toAbsolutePath().normalize();
@@ -48,7 +48,11 @@ public record RunData(Path dir, Model model, List<EpochRecord> epochs) {
       throw new RunDirectoryException("run directory not found: " + d);
     }
     Model model = ModelFile.read(d);
-    return new RunData(d, model, readMetrics(d.resolve(TrainingJob.METRICS_FILE)));
+    RunData run = new RunData(d, model, readMetrics(d.resolve(TrainingJob.METRICS_FILE)));
+    // checked now, so that a report is written whole or not at all
+    run.task();
+    run.confusion();
+    return run;
   }
 
   /** The task of the run: {@code multiclass}, {@code binary} or {@code regression}. */

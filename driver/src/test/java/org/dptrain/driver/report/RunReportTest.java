@@ -262,5 +262,9 @@ class RunReportTest {
         () -> RunReport.write(out));
     assertTrue(e.getMessage().startsWith(json + ": metrics.validation.confusion row 0 must hold"
         + " 2 counts (a square matrix), got ["), e.getMessage());
+    try (var left = Files.list(out)) {
+      assertEquals(List.of("metrics.jsonl", "model.json", "weights.bin"), left.map(p ->
+          p.getFileName().toString()).sorted().toList(), "no chart written before the error");
+    }
   }
 }
