@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Distributed data-parallel training of multilayer perceptrons on Apache Spark.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-        InspectCommand.class, ExportCommand.class})
+        InspectCommand.class, ExportCommand.class, ReportCommand.class,
+        PlotActivationsCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.dptrain.driver.progress.ProgressDisplay;
+import org.dptrain.driver.report.RunReport;
 import org.dptrain.driver.spark.SparkSettings;
 import org.dptrain.driver.train.JobSettings;
+import org.dptrain.driver.train.TaskHook;
 import org.dptrain.driver.train.TrainConfig;
 import org.dptrain.driver.train.TrainingJob;
 import org.dptrain.optim.OptimizerSpec;
@@ -155,6 +158,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Also append each epoch's metrics here as training goes (JSON lines)")
   String metricsFile;
 
+  @Option(names = "--no-report", description = "Do not write report.html and its charts into"
+      + " the run directory")
+  boolean noReport;
+
   @Override
   public Integer call() throws Exception {
     if (data == null) {
@@ -174,13 +181,19 @@ final class TrainCommand implements Callable<Integer> {
     try (Sessions session = Sessions.start("dptrain train " + name, master)) {
       SparkSession spark = session.spark();
       long t0 = System.nanoTime();
-      TrainingJob.Result r = TrainingJob.run(spark, settings, System.out);
+      TrainingJob.Result r;
+      try (ProgressDisplay progress = ProgressDisplay.forStdout(epochs, batchSize)) {
+        r = TrainingJob.run(spark, settings, progress.out(), TaskHook.NONE, progress);
+      }
       double seconds = (System.nanoTime() - t0) / 1e9;
       String summary = r.validation() == null ? String.format(Locale.ROOT, "final training loss %.4f",
           r.epochs().get(r.epochs().size() - 1).trainLoss())
           : "validation " + r.validation().summary() + " (epoch " + r.bestEpoch() + ")";
       System.out.printf(Locale.ROOT, "%s%ntrained in %.1f s; model written to %s%n", summary,
           seconds, r.output());
+      if (!noReport) {
+        System.out.println("report written to " + RunReport.writeAfterTraining(r.output()));
+      }
       return 0;
     }
   }

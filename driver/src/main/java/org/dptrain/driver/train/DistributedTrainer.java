@@ -53,6 +53,17 @@ public final class DistributedTrainer {
     boolean afterEpoch(EpochReport report, double[] weights, Optimizer optimizer);
   }
 
+  /** Called on the driver after each synchronisation (progress display); must not throw. */
+  @FunctionalInterface
+  public interface SyncListener {
+    /**
+     * @param epoch 1-based
+     * @param stepsDone steps of this epoch done so far, 1..stepsPerEpoch
+     * @param stepsPerEpoch global optimizer steps in an epoch
+     */
+    void afterSync(int epoch, int stepsDone, int stepsPerEpoch);
+  }
+
   /**
    * The result of training.
    *
@@ -67,6 +78,7 @@ public final class DistributedTrainer {
   private final JavaSparkContext sc;
   private final TrainConfig config;
   private TaskHook hook = TaskHook.NONE;
+  private SyncListener syncListener = (epoch, done, steps) -> { };
 
   public DistributedTrainer(JavaSparkContext sc, TrainConfig config) {
     this.sc = sc;
@@ -76,6 +88,12 @@ public final class DistributedTrainer {
   /** Installs a hook run at the start of every partition task (tests only). */
   public DistributedTrainer withTaskHook(TaskHook taskHook) {
     this.hook = taskHook;
+    return this;
+  }
+
+  /** Installs a listener told after each synchronisation (progress bars). */
+  public DistributedTrainer withSyncListener(SyncListener listener) {
+    this.syncListener = listener;
     return this;
   }
 
@@ -184,6 +202,7 @@ public final class DistributedTrainer {
         lossSum += merged.lossSum();
         examples += merged.count();
         computeNanos += merged.computeNanos();
+        syncListener.afterSync(epoch + 1, lastStep, steps);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       EpochReport report = new EpochReport(epoch + 1, steps, syncs, lossSum / examples, examples,

@@ -84,6 +84,13 @@ public final class TrainingJob {
    *  (tests inject failures with it). */
   public static Result run(SparkSession spark, JobSettings s, PrintStream out, TaskHook hook)
       throws IOException {
+    return run(spark, s, out, hook, (epoch, done, steps) -> { });
+  }
+
+  /** {@link #run(SparkSession, JobSettings, PrintStream, TaskHook)} telling {@code sync} after
+   *  every synchronisation (the progress bar). */
+  public static Result run(SparkSession spark, JobSettings s, PrintStream out, TaskHook hook,
+      DistributedTrainer.SyncListener sync) throws IOException {
     NetworkSpec spec = NetworkSpec.of(s.layers(), s.activations(), s.loss());
     Targets targets = Targets.of(spec.loss(), spec.outputSize());
     if (s.earlyStopping() != null && s.validation() == null) {
@@ -145,8 +152,8 @@ public final class TrainingJob {
       Path metricsPath = staging.resolve(METRICS_FILE);
       Progress progress = new Progress(sc, spec, targets, validationBlocks, s, out, metricsPath);
       DistributedTrainer.Outcome outcome =
-          new DistributedTrainer(sc, config).withTaskHook(hook).train(blocks, weights, optimizer, 0,
-              progress);
+          new DistributedTrainer(sc, config).withTaskHook(hook).withSyncListener(sync)
+              .train(blocks, weights, optimizer, 0, progress);
       double[] kept = progress.bestWeights != null ? progress.bestWeights : outcome.weights();
       int keptEpoch = progress.bestWeights != null ? progress.bestEpoch : outcome.epochs().size();
       Metrics validation = progress.bestWeights != null ? progress.bestMetrics
