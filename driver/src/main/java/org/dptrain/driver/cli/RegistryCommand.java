@@ -45,7 +45,7 @@ final class RegistryCommand implements Runnable {
       String champion = entry.champion();
       System.out.printf(Locale.ROOT, "%s: %d version%s, champion %s%n", entry.dir(),
           versions.size(), versions.size() == 1 ? "" : "s", champion == null ? "none" : champion);
-      System.out.printf(Locale.ROOT, "  %-8s  %-24s  %-8s  %10s  %-12s  %s%n", "version",
+      System.out.printf(Locale.ROOT, "  %-8s  %-20s  %-8s  %8s  %-12s  %s%n", "version",
           "created", "metric", "holdout", "decision", "parent");
       for (String v : versions) {
         JsonNode r = entry.record(v);
@@ -58,7 +58,7 @@ final class RegistryCommand implements Runnable {
         String verdict = decision == null ? "?"
             : decision.path("promoted").asBoolean() ? "promoted" : "not promoted";
         String parent = r == null || r.path("parent").isNull() ? "-" : r.path("parent").asText();
-        System.out.printf(Locale.ROOT, "%s %-8s  %-24s  %-8s  %10s  %-12s  %s%n",
+        System.out.printf(Locale.ROOT, "%s %-8s  %-20s  %-8s  %8s  %-12s  %s%n",
             v.equals(champion) ? "*" : " ", v, created, metric, holdout, verdict, parent);
       }
       return 0;

@@ -27,8 +27,8 @@ public record Promotion(String metric, String challengerVersion, double challeng
   /** The default of {@code --min-improvement}. */
   public static final double DEFAULT_MIN_IMPROVEMENT = 0.001;
   /**
-   * Tolerance for the comparison: accuracies such as 0.8812 - 0.8802 come out as 0.000999...,
-   * which must count as the 0.001 they are.
+   * Tolerance for the comparison: differences such as 0.3 - 0.2 come out as 0.0999...98 in
+   * binary floating point, which must count as the 0.1 they are.
    */
   static final double TOLERANCE = 1e-9;
   private static final List<String> CLASSIFICATION = List.of("accuracy", "macro_f1", "log_loss");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -167,7 +168,7 @@ public final class Retrainer {
       Promotion p = Promotion.decide(metric, version, metrics.get(metric), championVersion,
           championMetrics == null ? Double.NaN : championMetrics.get(metric),
           r.minImprovement());
-      ObjectNode record = record(entry, version, r, s, parent, championMetrics, metrics, p,
+      ObjectNode record = record(store, entry, version, r, s, parent, championMetrics, metrics, p,
           spark.version());
       List<ModelStore.NamedBytes> files = versionFiles(entry, version, challenger,
           trained.output(), record);
@@ -217,16 +218,16 @@ public final class Retrainer {
   }
 
   /** The registry.json of a new version: holdout metrics, decision and provenance. */
-  private static ObjectNode record(Registry entry, String version, Settings r, JobSettings s,
+  private static ObjectNode record(ModelStore store, Registry entry, String version, Settings r, JobSettings s,
       String parent, Metrics championMetrics, Metrics metrics, Promotion p, String sparkVersion) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("name", entry.name());
     o.put("version", version);
-    o.put("createdAt", Instant.now().toString());
+    o.put("createdAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     o.put("parent", parent);
     o.put("warmStart", parent != null);
     ObjectNode holdout = o.putObject("holdout");
-    holdout.put("path", r.holdout().path());
+    holdout.put("path", qualified(store, r.holdout().path()));
     holdout.set("metrics", metrics.toJson());
     if (championMetrics != null) {
       ObjectNode c = holdout.putObject("champion");
@@ -235,8 +236,9 @@ public final class Retrainer {
     }
     o.set("decision", p.toJson());
     ObjectNode provenance = o.putObject("provenance");
-    provenance.put("data", s.data().path());
-    provenance.put("validation", s.validation() == null ? null : s.validation().path());
+    provenance.put("data", qualified(store, s.data().path()));
+    provenance.put("validation", s.validation() == null ? null
+        : qualified(store, s.validation().path()));
     provenance.put("seed", s.seed());
     provenance.put("dptrainVersion", TrainingJob.version());
     String commit = System.getenv("DPTRAIN_GIT_COMMIT");
@@ -277,6 +279,12 @@ public final class Retrainer {
     }
     files.add(new ModelStore.NamedBytes(Registry.REGISTRY_JSON, JSON.writeValueAsBytes(record)));
     return files;
+  }
+
+  /** A data path as a fully qualified URI, so the record holds no working-directory-relative path
+   *  (classpath: samples stay as they are). */
+  private static String qualified(ModelStore store, String path) {
+    return path.startsWith(DataLoader.CLASSPATH_PREFIX) ? path : store.path(path).toString();
   }
 
   /** The feature scaling a model was trained with (as the evaluate command applies it). */
