@@ -282,14 +282,21 @@ class RetrainCliTest {
     assertEquals("dptrain: error: champion v000001 of 'xor' is a binary model but this job trains"
         + " regression (--loss mse); one registry name holds one task\n", task.err());
 
-    // training diverges midway: exit 1, nothing registered
-    Run diverged = xor("--lr", "1e6", "--epochs", "3", "--optimizer", "sgd", "--layers", "2,4,1",
-        "--from-scratch", "--activations", "relu,sigmoid");
+    // training diverges midway (in epoch 2): exit 1, nothing registered
+    String[] regression = {"retrain", "--registry", root().toString(), "--config",
+        JOBS.resolve("regression.yaml").toString(), "--holdout",
+        JOBS.resolve("data/regression.libsvm").toString(), "--epochs", "2"};
+    Run reg = cli(regression);
+    assertEquals(0, reg.code(), reg.err());
+    match("promoted v000001: rmse \\d\\.\\d{4} \\(no champion before\\)", lastLine(reg.out()));
+    Map<String, String> regBefore = snapshot("regression");
+    Run diverged = cli(concat(regression, "--optimizer", "sgd", "--lr", "1000"));
     assertEquals(1, diverged.code(), diverged.out() + diverged.err());
-    assertTrue(diverged.err().startsWith("dptrain: failed: training diverged in epoch 1: the mean"
-        + " training loss is "), diverged.err());
-    assertTrue(diverged.out().startsWith("--from-scratch: training from scratch; champion v000001"
-        + " is still the one to beat\n"), diverged.out());
+    assertEquals("dptrain: failed: training diverged in epoch 2: the mean training loss is NaN"
+        + " (lower --lr, or use --clip-norm)\n(set DPTRAIN_DEBUG=1 for the stack trace)\n",
+        diverged.err());
+    assertTrue(diverged.out().startsWith("warm start from champion v000001"), diverged.out());
+    assertEquals(regBefore, snapshot("regression"));
     assertEquals(before, snapshot("xor"));
 
     // a damaged pointer is bad input
