@@ -23,15 +23,16 @@ import picocli.CommandLine.Model.OptionSpec;
  * A job file: YAML whose keys are the long option names without dashes ({@code layers},
  * {@code batch-size}, ...), whose values are scalars or lists (joined with commas). Its values
  * become the defaults of the options, so flags on the command line override them. Relative input
- * paths in it ({@code data}, {@code validation}, {@code init-model}) are relative to the job file's
- * directory, so a job file works from any working directory; {@code output} stays relative to the
- * working directory.
+ * paths in it ({@code data}, {@code validation}, {@code init-model}, {@code holdout}) are relative
+ * to the job file's directory, so a job file works from any working directory; {@code output}
+ * stays relative to the working directory.
  */
 final class JobFile implements CommandLine.IDefaultValueProvider {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** Keys whose relative values are resolved against the job file's directory. */
-  static final List<String> INPUT_PATH_KEYS = List.of("data", "validation", "init-model");
+  static final List<String> INPUT_PATH_KEYS =
+      List.of("data", "validation", "init-model", "holdout");
 
   private final String source;
   private final Map<String, String> values;

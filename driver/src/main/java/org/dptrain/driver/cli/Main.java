@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Distributed data-parallel training of multilayer perceptrons on Apache Spark.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
         InspectCommand.class, ExportCommand.class, ReportCommand.class,
-        PlotActivationsCommand.class})
+        PlotActivationsCommand.class, RetrainCommand.class, RegistryCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -47,12 +47,12 @@ public final class Main implements Runnable {
   }
 
   /**
-   * For {@code train}: the job file named by --config becomes the options' defaults; with neither
-   * --config nor --data, the embedded Fashion-MNIST job does (so {@code train --epochs 3} trains
-   * the sample for 3 epochs).
+   * For {@code train} and {@code retrain}: the job file named by --config becomes the options'
+   * defaults; for {@code train} with neither --config nor --data, the embedded Fashion-MNIST job
+   * does (so {@code train --epochs 3} trains the sample for 3 epochs).
    */
   static void configureJobFile(CommandLine cli, String[] args) throws Exception {
-    if (args.length == 0 || !args[0].equals("train")) {
+    if (args.length == 0 || !(args[0].equals("train") || args[0].equals("retrain"))) {
       return;
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -70,13 +70,14 @@ public final class Main implements Runnable {
     JobFile file = null;
     if (config != null) {
       file = JobFile.read(Paths.get(config));
-    } else if (!data && !rest.contains("--help") && !rest.contains("-h")) {
+    } else if (args[0].equals("train") && !data && !rest.contains("--help")
+        && !rest.contains("-h")) {
       file = JobFile.resource(TrainCommand.EMBEDDED_JOB);
     }
     if (file != null) {
-      CommandLine train = cli.getSubcommands().get("train");
-      file.checkKeys(train.getCommandSpec());
-      train.setDefaultValueProvider(file);
+      CommandLine command = cli.getSubcommands().get(args[0]);
+      file.checkKeys(command.getCommandSpec());
+      command.setDefaultValueProvider(file);
     }
   }
 

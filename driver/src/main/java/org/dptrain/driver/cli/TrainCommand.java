@@ -164,20 +164,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (data == null) {
-      throw new IllegalArgumentException("--data is required (without --config and --data, train"
-          + " uses the embedded Fashion-MNIST sample)");
-    }
-    require(layers != null, "--layers is required, e.g. --layers 784,256,128,10");
-    require(activations != null, "--activations is required, e.g. --activations relu,relu,softmax");
-    require(loss != null, "--loss is required: cross_entropy, binary_cross_entropy, mse or sse");
     String out = output != null ? output : "runs/" + name + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-    JobSettings settings = new JobSettings(dataArgs.options(data),
-        validation == null ? null : dataArgs.options(validation), layers, activations, loss, init,
-        optimizer, lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm, schedule, batchSize,
-        epochs, seed, partitions, parseLocalSteps(localSteps), aggregationDepth, initModel, scale,
-        earlyStopping, patience, out, metricsFile);
+    JobSettings settings = settings(out, initModel);
     try (Sessions session = Sessions.start("dptrain train " + name, master)) {
       SparkSession spark = session.spark();
       long t0 = System.nanoTime();
@@ -196,6 +185,30 @@ final class TrainCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * The job these options describe (after the job file and the defaults), writing {@code output}
+   * and warm-starting from {@code initModel}: {@code retrain} reuses every train option this way.
+   *
+   * @param output the run directory to create
+   * @param initModel the model directory (any Hadoop filesystem) to warm-start from, or null
+   * @throws IllegalArgumentException if --data, --layers, --activations or --loss is missing, or
+   *     an option value is malformed
+   */
+  JobSettings settings(String output, String initModel) {
+    if (data == null) {
+      throw new IllegalArgumentException("--data is required (without --config and --data, train"
+          + " uses the embedded Fashion-MNIST sample)");
+    }
+    require(layers != null, "--layers is required, e.g. --layers 784,256,128,10");
+    require(activations != null, "--activations is required, e.g. --activations relu,relu,softmax");
+    require(loss != null, "--loss is required: cross_entropy, binary_cross_entropy, mse or sse");
+    return new JobSettings(dataArgs.options(data),
+        validation == null ? null : dataArgs.options(validation), layers, activations, loss, init,
+        optimizer, lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm, schedule, batchSize,
+        epochs, seed, partitions, parseLocalSteps(localSteps), aggregationDepth, initModel, scale,
+        earlyStopping, patience, output, metricsFile);
   }
 
   static int parseLocalSteps(String text) {

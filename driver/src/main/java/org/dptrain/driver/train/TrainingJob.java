@@ -30,6 +30,7 @@ import org.dptrain.driver.data.LoadedData;
 import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.eval.Evaluator;
 import org.dptrain.driver.eval.Metrics;
+import org.dptrain.driver.fs.ModelStore;
 import org.dptrain.linalg.Blas;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
@@ -104,7 +105,8 @@ public final class TrainingJob {
       throw new IllegalArgumentException("--patience must be at least 1, got " + s.patience());
     }
     Initializer init = s.initializer() == null ? null : Initializer.parse(s.initializer());
-    Model warm = s.initModel() == null ? null : readInitModel(Paths.get(s.initModel()), spec);
+    Model warm = s.initModel() == null ? null : readInitModel(ModelStore.of(spark), s.initModel(),
+        spec);
 
     Path output = Paths.get(s.output()).toAbsolutePath().normalize();
     if (Files.exists(output)) {
@@ -347,8 +349,11 @@ public final class TrainingJob {
     }
   }
 
-  private static Model readInitModel(Path dir, NetworkSpec spec) throws IOException {
-    Model m = ModelFile.read(dir);
+  /** Reads the warm-start model through {@link ModelStore}, so it may be on any Hadoop
+   *  filesystem (a registry's champion on HDFS, say); messages name it as given. */
+  private static Model readInitModel(ModelStore store, String dir, NetworkSpec spec)
+      throws IOException {
+    Model m = store.readModel(store.path(dir));
     if (!Arrays.equals(m.spec().layers(), spec.layers())) {
       throw new IllegalArgumentException("--init-model " + dir + " has layers "
           + joined(m.spec().layers()) + " but --layers is " + joined(spec.layers())

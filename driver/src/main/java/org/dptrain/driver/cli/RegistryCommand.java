@@ -1,0 +1,67 @@
+package org.dptrain.driver.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.registry.Registry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dptrain registry}: look at a model registry (no Spark needed). */
+@Command(name = "registry", mixinStandardHelpOptions = true,
+    description = "Look at a model registry written by retrain.",
+    subcommands = {RegistryCommand.ListVersions.class})
+final class RegistryCommand implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** {@code dptrain registry list}: the versions of an entry, the champion marked. */
+  @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "List the versions of a registry entry with their holdout metric and the"
+          + " decision of the run that made them; '*' marks the champion.")
+  static final class ListVersions implements Callable<Integer> {
+    @Option(names = "--registry", required = true, paramLabel = "ROOT",
+        description = "Registry root: a directory or URI")
+    String registry;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME",
+        description = "The registry entry")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      Registry entry = new Registry(new ModelStore(new Configuration()), registry, name);
+      List<String> versions = entry.versions();
+      if (versions.isEmpty()) {
+        throw new IllegalArgumentException("no versions in " + entry.dir() + " (wrong --registry"
+            + " or --name?)");
+      }
+      String champion = entry.champion();
+      System.out.printf(Locale.ROOT, "%s: %d version%s, champion %s%n", entry.dir(),
+          versions.size(), versions.size() == 1 ? "" : "s", champion == null ? "none" : champion);
+      System.out.printf(Locale.ROOT, "  %-8s  %-20s  %-8s  %8s  %-12s  %s%n", "version",
+          "created", "metric", "holdout", "decision", "parent");
+      for (String v : versions) {
+        JsonNode r = entry.record(v);
+        String created = r == null ? "?" : r.path("createdAt").asText("?");
+        JsonNode decision = r == null ? null : r.get("decision");
+        String metric = decision == null ? "?" : decision.path("metric").asText("?");
+        JsonNode value = decision == null ? null : decision.get("challenger");
+        String holdout = value == null || !value.isNumber() ? "?"
+            : String.format(Locale.ROOT, "%.4f", value.asDouble());
+        String verdict = decision == null ? "?"
+            : decision.path("promoted").asBoolean() ? "promoted" : "not promoted";
+        String parent = r == null || r.path("parent").isNull() ? "-" : r.path("parent").asText();
+        System.out.printf(Locale.ROOT, "%s %-8s  %-20s  %-8s  %8s  %-12s  %s%n",
+            v.equals(champion) ? "*" : " ", v, created, metric, holdout, verdict, parent);
+      }
+      return 0;
+    }
+  }
+}
