@@ -41,6 +41,8 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(org.apache.spark.sql.types.StructField.class);
     kryo.register(org.apache.spark.sql.types.StructField[].class);
     kryo.register(org.apache.spark.sql.types.ArrayType.class);
+    // CSV schema inference (spark.read().option("inferSchema", "true")) aggregates these
+    kryo.register(org.apache.spark.sql.types.DataType[].class);
     kryo.register(org.apache.spark.sql.types.Metadata.class);
     kryo.register(org.apache.spark.sql.Row[].class);
     kryo.register(org.apache.spark.sql.catalyst.expressions.GenericRow.class);

@@ -31,12 +31,8 @@ final class MlTestData {
 
   /** The shipped two-circles data: columns x, y (double) and label (int, 0 or 1). */
   static Dataset<Row> circles() {
-    // an explicit schema: inferring one runs a job that ships Spark SQL's DataType[]
-    StructType schema = DataTypes.createStructType(new StructField[] {
-        DataTypes.createStructField("x", DataTypes.DoubleType, false),
-        DataTypes.createStructField("y", DataTypes.DoubleType, false),
-        DataTypes.createStructField("label", DataTypes.IntegerType, false)});
-    return spark().read().option("header", "true").schema(schema).csv(CIRCLES.toString());
+    return spark().read().option("header", "true").option("inferSchema", "true")
+        .csv(CIRCLES.toString());
   }
 
   /** Assembles the named numeric columns into a "features" vector column (with its metadata). */

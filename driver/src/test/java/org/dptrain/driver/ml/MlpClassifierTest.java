@@ -361,4 +361,24 @@ class MlpClassifierTest {
   static String message(org.junit.jupiter.api.function.Executable call) {
     return assertThrows(IllegalArgumentException.class, call).getMessage();
   }
+
+  @Test
+  void aSavedModelWhoseWeightsWereAlteredIsRefused() throws Exception {
+    MlpClassificationModel model = untrained();
+    Path dir = tmp.resolve("untrained");
+    model.save(dir.toString());
+    MlpClassificationModel same = MlpClassificationModel.load(dir.toString());
+    Vector x = Vectors.dense(0.5, 0.25);
+    assertEquals(model.predictRaw(x), same.predictRaw(x));
+
+    Path weights = dir.resolve("model").resolve("weights.bin");
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[3] ^= 1;
+    Files.write(weights, bytes);
+    java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        () -> MlpClassificationModel.load(dir.toString()));
+    assertTrue(e.getMessage().startsWith("cannot load MlpClassificationModel from " + dir + ": "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("weights.bin was altered or corrupted"), e.getMessage());
+  }
 }

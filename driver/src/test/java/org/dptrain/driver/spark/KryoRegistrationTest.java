@@ -74,4 +74,14 @@ class KryoRegistrationTest {
     assertEquals(2, rows.size());
     assertEquals("a", rows.get(0).getString(1));
   }
+
+  @Test
+  void csvSchemaInferenceRuns() {
+    // what a pipeline user does before VectorAssembler: inference ships an array of SQL types
+    Dataset<Row> circles = SparkTestSession.get().read().option("header", "true")
+        .option("inferSchema", "true").csv(java.nio.file.Paths.get("..", "conf", "jobs", "data",
+            "circles.csv").toAbsolutePath().normalize().toString());
+    assertEquals("struct<x:double,y:double,label:int>", circles.schema().simpleString());
+    assertEquals(600, circles.count());
+  }
 }
