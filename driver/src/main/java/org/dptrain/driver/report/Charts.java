@@ -19,6 +19,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -26,13 +27,19 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * built with XChart and rendered into a bitmap without a display.
  */
 public final class Charts {
-  /** Size in pixels of every line chart. */
+  /** Width in pixels of every line chart. */
   public static final int WIDTH = 800;
+  /** Height in pixels of every line chart. */
   public static final int HEIGHT = 450;
   /** Colours of the series, in order: blue, orange, green, red (the Tableau palette, readable
    *  for the common colour-vision deficiencies when paired with distinct markers). */
   static final Color[] SERIES_COLORS = {new Color(0x1f77b4), new Color(0xff7f0e),
       new Color(0x2ca02c), new Color(0xd62728)};
+  /** Markers of the series, in the same order, so that series differ in more than colour. */
+  private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND,
+      SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP};
+  /** Extra width of the confusion heat map for its colour scale. */
+  public static final int CONFUSION_LEGEND_WIDTH = 140;
 
   static {
     // Servers have no display; set before the first AWT class is touched, and harmless on a
@@ -119,9 +126,6 @@ public final class Charts {
     return chart;
   }
 
-  private static final org.knowm.xchart.style.markers.Marker[] MARKERS = {SeriesMarkers.CIRCLE,
-      SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP};
-
   /**
    * The confusion matrix as a heat map: true class down the rows (class 0 at the top), predicted
    * class across, each cell coloured and labelled by its count (labels up to 20 classes). Square
@@ -166,9 +170,6 @@ public final class Charts {
     chart.getStyler().setPlotContentSize(1.0);
     return chart;
   }
-
-  /** Extra width of the confusion heat map for its colour scale. */
-  public static final int CONFUSION_LEGEND_WIDTH = 140;
 
   /** Side in pixels of the confusion heat map for k classes. */
   public static int confusionSide(int k) {
