@@ -7,14 +7,18 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.dptrain.driver.fs.ModelStore;
 import org.dptrain.driver.registry.Registry;
+import org.dptrain.driver.registry.RegistryException;
+import org.dptrain.driver.registry.RegistryLock;
+import org.dptrain.driver.registry.RegistryLockedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code dptrain registry}: look at a model registry (no Spark needed). */
 @Command(name = "registry", mixinStandardHelpOptions = true,
-    description = "Look at a model registry written by retrain.",
-    subcommands = {RegistryCommand.ListVersions.class})
+    description = "Look at a model registry written by retrain, or roll its champion back.",
+    subcommands = {RegistryCommand.ListVersions.class, RegistryCommand.Promote.class})
 final class RegistryCommand implements Runnable {
   @Override
   public void run() {
@@ -62,6 +66,59 @@ final class RegistryCommand implements Runnable {
             v.equals(champion) ? "*" : " ", v, created, metric, holdout, verdict, parent);
       }
       return 0;
+    }
+  }
+
+  /** {@code dptrain registry promote}: make a registered version the champion (a rollback). */
+  @Command(name = "promote", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Make a registered version the champion, e.g. to roll back. Takes the"
+          + " entry's lock like retrain.",
+          "Exit codes: 0 done, 2 bad input, 3 locked by another run, 1 other failure."})
+  static final class Promote implements Callable<Integer> {
+    @Option(names = "--registry", required = true, paramLabel = "ROOT",
+        description = "Registry root: a directory or URI")
+    String registry;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME",
+        description = "The registry entry")
+    String name;
+
+    @Parameters(index = "0", paramLabel = "VERSION",
+        description = "The version to make the champion, e.g. v000003")
+    String version;
+
+    @Option(names = "--break-lock",
+        description = "Remove the entry's lock whoever holds it (only when no run is active)")
+    boolean breakLock;
+
+    @Override
+    public Integer call() throws Exception {
+      ModelStore store = new ModelStore(new Configuration());
+      Registry entry = new Registry(store, registry, name);
+      if (!version.matches("v\\d{6}")) {
+        throw new IllegalArgumentException("'" + version + "' is not a version name like v000001");
+      }
+      try (RegistryLock lock = RegistryLock.acquire(store, entry, null, breakLock, System.out)) {
+        // refuse a version that is not a readable model before pointing anything at it
+        store.readModel(entry.versionDir(version));
+        String before;
+        try {
+          before = entry.champion();
+        } catch (RegistryException e) {
+          before = "a damaged pointer"; // what this command repairs
+        }
+        lock.whileHeld(() -> {
+          entry.setChampion(version);
+          return null;
+        });
+        System.out.println("champion of " + entry.name() + ": " + version + " (was "
+            + (before == null ? "none" : before) + ")");
+        return 0;
+      } catch (RegistryLockedException e) {
+        System.err.println("dptrain: locked: " + e.getMessage());
+        System.err.flush();
+        return RegistryLockedException.EXIT_CODE;
+      }
     }
   }
 }

@@ -3,5 +3,8 @@
  * org.dptrain.driver.cli.Main}): train, evaluate, predict and inspect. Commands are thin: they turn
  * options into settings and call the job classes. Exit codes: 0 success, 2 bad input or usage
  * (the message names what and where), 1 any other failure.
+ *
+ * <p>{@code retrain} and {@code registry promote} also exit 3 when the registry entry is locked by
+ * another run ({@link org.dptrain.driver.registry.RegistryLockedException}).
  */
 package org.dptrain.driver.cli;

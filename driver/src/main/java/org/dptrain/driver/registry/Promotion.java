@@ -117,7 +117,8 @@ public record Promotion(String metric, String challengerVersion, double challeng
               challengerVersion, metric, challenger);
     }
     if (!Double.isFinite(challenger)) {
-      return String.format(Locale.ROOT, "kept champion %s: %s of challenger %s is %s (champion %.4f)",
+      return String.format(Locale.ROOT,
+          "kept champion %s: %s of challenger %s is %s (champion %.4f)",
           championVersion, metric, challengerVersion, challenger, champion);
     }
     if (!Double.isFinite(champion)) {

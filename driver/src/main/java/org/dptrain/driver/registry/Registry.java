@@ -119,11 +119,12 @@ public final class Registry {
     String version = new String(bytes, StandardCharsets.UTF_8).trim();
     if (!VERSION.matcher(version).matches()) {
       throw new RegistryException(pointer + " holds '" + abbreviate(version)
-          + "', not a version name like v000001; the registry is damaged (fix or remove the file)");
+          + "', not a version name like v000001; the registry is damaged (repair it with dptrain"
+          + " registry promote)");
     }
     if (!store.exists(new Path(dir, version))) {
       throw new RegistryException(pointer + " names " + version + ", but " + new Path(dir, version)
-          + " does not exist; the registry is damaged (point it at a present version)");
+          + " does not exist; the registry is damaged (repair it with dptrain registry promote)");
     }
     return version;
   }

@@ -39,7 +39,7 @@ public final class RegistryLock implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Slack between a process's recorded start and the lock's time (clock-tick resolution). */
   private static final long START_SLACK_SECONDS = 2;
-  /** Above {@link FileSystem#SHUTDOWN_HOOK_PRIORITY} and Spark's context shutdown (50). */
+  /** Above {@link FileSystem#SHUTDOWN_HOOK_PRIORITY} (10) and Spark's own hooks (40). */
   private static final int HOOK_PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 60;
 
   /** An I/O action run while the lock is held. */

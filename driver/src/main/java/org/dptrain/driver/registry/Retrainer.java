@@ -147,9 +147,13 @@ public final class Retrainer {
       JavaRDD<Block> championBlocks = BlockStacker.stack(holdout, targets, partitions,
           championScaling);
       cached.add(championBlocks);
-      Metrics championMetrics = champion == null ? null
-          : Evaluator.evaluate(sc, championBlocks, champion.spec(), champion.weights(),
-              targets.type());
+      Metrics championMetrics = null;
+      if (champion != null) {
+        championMetrics = Evaluator.evaluate(sc, championBlocks, champion.spec(),
+            champion.weights(), targets.type());
+        out.println("champion " + championVersion + " on the holdout (" + championMetrics.count()
+            + " examples): " + championMetrics.summary());
+      }
 
       // the challenger
       TrainingJob.Result trained = TrainingJob.run(spark, s, out);
@@ -162,6 +166,8 @@ public final class Retrainer {
       }
       Metrics metrics = Evaluator.evaluate(sc, challengerBlocks, challenger.spec(),
           challenger.weights(), targets.type());
+      out.println("challenger on the holdout (" + metrics.count() + " examples): "
+          + metrics.summary());
 
       // register, promote, prune
       String version = entry.nextVersion();
@@ -179,7 +185,15 @@ public final class Retrainer {
         }
         return null;
       });
-      List<String> pruned = lock.whileHeld(() -> entry.prune(r.keep()));
+      List<String> pruned = List.of();
+      try {
+        pruned = lock.whileHeld(() -> entry.prune(r.keep()));
+      } catch (IOException e) {
+        // the version is registered and the decision applied: a failed clean-up is not a failure
+        // of the run, and the next run prunes again
+        out.println("warning: could not prune old versions of " + entry.dir() + ": "
+            + e.getMessage());
+      }
       if (!pruned.isEmpty()) {
         out.println("pruned " + String.join(", ", pruned) + " (--keep " + r.keep() + ")");
       }
@@ -218,8 +232,9 @@ public final class Retrainer {
   }
 
   /** The registry.json of a new version: holdout metrics, decision and provenance. */
-  private static ObjectNode record(ModelStore store, Registry entry, String version, Settings r, JobSettings s,
-      String parent, Metrics championMetrics, Metrics metrics, Promotion p, String sparkVersion) {
+  private static ObjectNode record(ModelStore store, Registry entry, String version, Settings r,
+      JobSettings s, String parent, Metrics championMetrics, Metrics metrics, Promotion p,
+      String sparkVersion) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("name", entry.name());
     o.put("version", version);

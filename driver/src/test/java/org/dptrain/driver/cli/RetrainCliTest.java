@@ -140,6 +140,10 @@ class RetrainCliTest {
     Matcher promoted = match("promoted v000002: accuracy (\\d\\.\\d{4}) vs champion v000001"
         + " (\\d\\.\\d{4}) \\(\\+(\\d\\.\\d{4}) >= 0\\.0500\\)", lastLine(second.out()));
     assertEquals(firstAccuracy, promoted.group(2));
+    assertTrue(second.out().contains("\nchampion v000001 on the holdout (600 examples): accuracy "
+        + firstAccuracy + " macro_f1 "), second.out());
+    assertTrue(second.out().contains("\nchallenger on the holdout (600 examples): accuracy "
+        + promoted.group(1) + " macro_f1 "), second.out());
     assertEquals("v000002\n", champion("circles"));
     JsonNode r2 = record("circles", "v000002");
     assertEquals("v000001", r2.get("parent").asText());
@@ -174,6 +178,12 @@ class RetrainCliTest {
         lines[3]);
     assertTrue(lines[4].startsWith("  v000003  ") && lines[4].endsWith("not promoted  v000002"),
         lines[4]);
+
+    Run rollback = cli("registry", "promote", "--registry", root().toString(), "--name",
+        "circles", "v000001");
+    assertEquals(0, rollback.code(), rollback.err());
+    assertEquals("champion of circles: v000001 (was v000002)\n", rollback.out());
+    assertEquals("v000001\n", champion("circles"));
   }
 
   @Test
@@ -209,6 +219,11 @@ class RetrainCliTest {
           + h.describe() + "; another run of 'xor' is in progress. If none is, rerun with"
           + " --break-lock (lock file file:" + lock + ")\n", locked.err());
       assertEquals(List.of(".lock"), entries("xor"), "nothing else was written");
+      Run promote = cli("registry", "promote", "--registry", root().toString(), "--name", "xor",
+          "v000001");
+      assertEquals(3, promote.code(), promote.err());
+      assertTrue(promote.err().startsWith("dptrain: locked: file:" + root().resolve("xor")
+          + " is locked by " + h.describe()), promote.err());
       assertTrue(Arrays.equals(h.toBytes(), Files.readAllBytes(lock)));
 
       Run broken = xor("--break-lock");
@@ -305,7 +320,20 @@ class RetrainCliTest {
     assertEquals(2, damaged.code());
     assertEquals("dptrain: error: file:" + root().resolve("xor/champion") + " names v000009, but"
         + " file:" + root().resolve("xor/v000009") + " does not exist; the registry is damaged"
-        + " (point it at a present version)\n", damaged.err());
+        + " (repair it with dptrain registry promote)\n", damaged.err());
+    assertEquals(List.of("champion", "v000001"), entries("xor"));
+
+    // which registry promote repairs
+    Run missing = cli("registry", "promote", "--registry", root().toString(), "--name", "xor",
+        "v000009");
+    assertEquals(2, missing.code());
+    assertEquals("dptrain: error: model directory not found: file:" + root().resolve("xor/v000009")
+        + "\n", missing.err());
+    Run repaired = cli("registry", "promote", "--registry", root().toString(), "--name", "xor",
+        "v000001");
+    assertEquals(0, repaired.code(), repaired.err());
+    assertEquals("champion of xor: v000001 (was a damaged pointer)\n", repaired.out());
+    assertEquals("v000001\n", champion("xor"));
     assertEquals(List.of("champion", "v000001"), entries("xor"));
   }
 
@@ -349,10 +377,11 @@ class RetrainCliTest {
     assertFalse(Files.exists(root()), "nothing was created");
   }
 
-  @Test
-  void aRunKilledDuringTrainingLeavesTheChampionAndTheNextRunRecovers() throws Exception {
-    assertEquals(0, xor().code());
-    Map<String, String> before = snapshot("xor");
+  /**
+   * Starts {@code retrain} of entry "xor" for 100000 epochs in a child JVM (this JVM's class path,
+   * Spark's module options) and returns once it prints its first epoch line, holding the lock.
+   */
+  private Process startTrainingChild(String log) throws Exception {
     Path repo = JOBS.getParent().getParent();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -361,8 +390,7 @@ class RetrainCliTest {
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "retrain", "--registry", root().toString(), "--config", XOR, "--holdout", XOR_DATA,
         "--epochs", "100000", "--master", "local[1]"));
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectError(tmp.resolve("child.err").toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(tmp.resolve(log).toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process child = pb.start();
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -378,14 +406,25 @@ class RetrainCliTest {
     });
     reader.setDaemon(true);
     reader.start();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-      String line = "";
-      while (!line.startsWith("epoch 1/")) {
-        line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        assertTrue(line != null && child.isAlive(), "the child never reached epoch 1: "
-            + Files.readString(tmp.resolve("child.err")));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    String line = "";
+    while (!line.startsWith("epoch 1/")) {
+      line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (line == null || !child.isAlive()) {
+        child.destroyForcibly();
+        throw new AssertionError("the child never reached epoch 1: "
+            + Files.readString(tmp.resolve(log)));
       }
+    }
+    return child;
+  }
+
+  @Test
+  void aRunKilledDuringTrainingLeavesTheChampionAndTheNextRunRecovers() throws Exception {
+    assertEquals(0, xor().code());
+    Map<String, String> before = snapshot("xor");
+    Process child = startTrainingChild("kill.err");
+    try {
       RegistryLock.Holder holder = RegistryLock.Holder.parse(
           Files.readAllBytes(root().resolve("xor/.lock")));
       assertEquals(child.pid(), holder.pid());
@@ -407,6 +446,28 @@ class RetrainCliTest {
       assertTrue(Path.of(holder.scratch()).getFileName().toString()
           .startsWith(Retrainer.SCRATCH_PREFIX + "xor-"));
       assertEquals(List.of("champion", "v000001", "v000002"), entries("xor"));
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aRunStoppedBySigtermReleasesItsLockAndWritesNothing() throws Exception {
+    assertEquals(0, xor().code());
+    Map<String, String> before = snapshot("xor");
+    Process child = startTrainingChild("term.err");
+    try {
+      RegistryLock.Holder holder = RegistryLock.Holder.parse(
+          Files.readAllBytes(root().resolve("xor/.lock")));
+      assertEquals(child.pid(), holder.pid());
+      child.destroy(); // SIGTERM: the shutdown hook removes the lock and the scratch directory
+      assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+      assertEquals(143, child.exitValue());
+      assertEquals(before, snapshot("xor"), "no lock, no version, the champion as it was");
+      assertFalse(Files.exists(Path.of(holder.scratch())));
+      Run next = xor();
+      assertEquals(0, next.code(), next.err());
+      assertFalse(next.out().contains("warning"), next.out());
     } finally {
       child.destroyForcibly();
     }

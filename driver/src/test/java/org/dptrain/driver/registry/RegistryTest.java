@@ -96,11 +96,11 @@ class RegistryTest {
     Files.writeString(pointer, "../../etc\n");
     RegistryException bad = assertThrows(RegistryException.class, r::champion);
     assertEquals("file:" + pointer + " holds '../../etc', not a version name like v000001; the"
-        + " registry is damaged (fix or remove the file)", bad.getMessage());
+        + " registry is damaged (repair it with dptrain registry promote)", bad.getMessage());
     Files.writeString(pointer, "v000007\n");
     RegistryException missing = assertThrows(RegistryException.class, r::champion);
     assertEquals("file:" + pointer + " names v000007, but file:" + tmp.resolve("churn/v000007")
-        + " does not exist; the registry is damaged (point it at a present version)",
+        + " does not exist; the registry is damaged (repair it with dptrain registry promote)",
         missing.getMessage());
     RegistryException set = assertThrows(RegistryException.class, () -> r.setChampion("v000009"));
     assertEquals("cannot make v000009 the champion: file:" + tmp.resolve("churn/v000009")
