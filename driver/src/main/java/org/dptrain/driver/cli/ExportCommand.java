@@ -34,7 +34,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64",
       description = "float64 (our results to round-off; ONNX Runtime's CPU provider runs it) or"
-          + " float32 (for runtimes without double kernels; outputs differ by about 1e-6)"
+          + " float32 (for runtimes without double kernels; outputs differ by up to ~1e-4)"
           + " (default: ${DEFAULT-VALUE})")
   String dtype;
 

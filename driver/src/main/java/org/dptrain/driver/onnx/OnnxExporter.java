@@ -51,9 +51,12 @@ import org.dptrain.network.NetworkSpec;
  * {@code activation}).
  */
 public final class OnnxExporter {
-  /** ONNX IR version 8 (ONNX 1.10 to 1.12): read by every ONNX Runtime since 1.10. */
+  /** ONNX IR version 8, introduced with ONNX 1.10. */
   public static final long IR_VERSION = 8;
-  /** Default-domain operator set 17 (ONNX 1.12); Softmax has its per-axis meaning since 13. */
+  /**
+   * Default-domain operator set 17 (ONNX 1.12, ONNX Runtime 1.12 and later); nothing newer is
+   * needed, and Softmax has had its per-axis meaning since 13.
+   */
   public static final long OPSET_VERSION = 17;
   /** The graph's input: one example per row. */
   public static final String INPUT = "features";
