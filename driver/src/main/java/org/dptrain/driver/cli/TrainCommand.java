@@ -155,6 +155,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Also append each epoch's metrics here as training goes (JSON lines)")
   String metricsFile;
 
+  @Mixin
+  CheckpointArgs checkpointArgs;
+
   @Override
   public Integer call() throws Exception {
     if (data == null) {
@@ -170,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         validation == null ? null : dataArgs.options(validation), layers, activations, loss, init,
         optimizer, lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm, schedule, batchSize,
         epochs, seed, partitions, parseLocalSteps(localSteps), aggregationDepth, initModel, scale,
-        earlyStopping, patience, out, metricsFile);
+        earlyStopping, patience, out, metricsFile).withCheckpoint(checkpointArgs.settings());
     try (Sessions session = Sessions.start("dptrain train " + name, master)) {
       SparkSession spark = session.spark();
       long t0 = System.nanoTime();
