@@ -8,11 +8,11 @@ import java.util.Locale;
  * and NaN for NaN and ±∞), which the JIT vectorises; the slow search for the first bad value runs
  * only once something is wrong.
  */
-final class Finite {
+public final class Finite {
   private Finite() {}
 
   /** Whether every value is finite. */
-  static boolean all(double[] values) {
+  public static boolean all(double[] values) {
     double z = 0.0;
     for (double v : values) {
       z += v * 0.0;
@@ -27,7 +27,7 @@ final class Finite {
    * @param gradient the step's mean gradient
    * @return e.g. "the mean loss of the step is NaN"
    */
-  static String check(double lossSum, double[] gradient) {
+  public static String check(double lossSum, double[] gradient) {
     if (!Double.isFinite(lossSum)) {
       return "the mean loss of the step is " + describe(lossSum);
     }

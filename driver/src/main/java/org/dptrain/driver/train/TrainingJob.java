@@ -117,8 +117,11 @@ public final class TrainingJob {
     if (s.checkpoint() != null) {
       store = new CheckpointStore(ModelStore.of(spark), s.checkpoint().dir(),
           s.checkpoint().keepLast());
+      long t0 = System.nanoTime();
       resumed = RunCheckpoint.findResumePoint(store, s.checkpoint());
       if (resumed != null) {
+        LOG.info("read and verified checkpoint {} in {} ms", resumed.name(),
+            String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
         RunCheckpoint.checkSettings(resumed, s);
         deleteStaleStaging(output);
       }
