@@ -397,7 +397,7 @@ public final class DistributedTrainer {
       count += r.count();
       compute = Math.max(compute, r.computeNanos());
     }
-    return new PartitionResult(index, count, loss, sum, null, compute, -1, null);
+    return new PartitionResult(index, count, loss, sum, null, compute);
   }
 
   /** Parameters and optimizer state averaged over partitions, weighted by examples used. */
@@ -430,7 +430,7 @@ public final class DistributedTrainer {
         state[i] += f * s[i];
       }
     }
-    return new PartitionResult(0, count, loss, w, state, compute, -1, null);
+    return new PartitionResult(0, count, loss, w, state, compute);
   }
 
   /** The partition result reporting the earliest divergence (lowest step, then partition). */
@@ -499,8 +499,7 @@ public final class DistributedTrainer {
       hook.beforeTask(p, epoch, sync, attempt());
       Block b = single(it);
       if (b == null || b.size() == 0) {
-        return Collections.singletonList(new PartitionResult(p, 0, 0.0, null, null, 0, -1, null))
-            .iterator();
+        return Collections.singletonList(new PartitionResult(p, 0, 0.0, null, null, 0)).iterator();
       }
       long t0 = System.nanoTime();
       int[] order = PermutationCache.get(config.seed(), epoch, p, b.size());
@@ -536,8 +535,7 @@ public final class DistributedTrainer {
     PartitionResult run(int p, Block b, int[] order, int phase, GradientAccumulator acc) {
       int n = b.size();
       acc.add(weights.value(), b, order, from(sync, n, phase), from(sync + 1, n, phase));
-      return new PartitionResult(p, acc.count(), acc.lossSum(), acc.gradientSum(), null, 0, -1,
-          null);
+      return new PartitionResult(p, acc.count(), acc.lossSum(), acc.gradientSum(), null, 0);
     }
   }
 
@@ -591,7 +589,7 @@ public final class DistributedTrainer {
           return new PartitionResult(p, count, loss, null, null, 0, t, bad);
         }
       }
-      return new PartitionResult(p, count, loss, w, optimizer.state(), 0, -1, null);
+      return new PartitionResult(p, count, loss, w, optimizer.state(), 0);
     }
   }
 }

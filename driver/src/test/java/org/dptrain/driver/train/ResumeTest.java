@@ -104,8 +104,8 @@ class ResumeTest {
           resumed.result().epochs().get(e).trainLoss(), 0.0, "epoch " + (e + 1));
     }
     assertEquals(List.of(), store(ckpts).names(), "a finished run removes its checkpoints");
-    assertEquals("ckpt-000000028", ModelFileJson.read(tmp.resolve("run")).get("training")
-        .get("resumedFrom").asText());
+    assertEquals("ckpt-000000028", JSON.readTree(tmp.resolve("run/model.json").toFile())
+        .get("training").get("resumedFrom").asText());
   }
 
   @Test
@@ -268,13 +268,6 @@ class ResumeTest {
   static List<String> list(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
-  /** model.json as a tree. */
-  static final class ModelFileJson {
-    static com.fasterxml.jackson.databind.JsonNode read(Path run) throws Exception {
-      return JSON.readTree(run.resolve("model.json").toFile());
     }
   }
 }
