@@ -162,6 +162,9 @@ final class TrainCommand implements Callable<Integer> {
       + " the run directory")
   boolean noReport;
 
+  @Mixin
+  CheckpointArgs checkpointArgs;
+
   @Override
   public Integer call() throws Exception {
     String out = output != null ? output : "runs/" + name + "-"
@@ -208,7 +211,7 @@ final class TrainCommand implements Callable<Integer> {
         validation == null ? null : dataArgs.options(validation), layers, activations, loss, init,
         optimizer, lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm, schedule, batchSize,
         epochs, seed, partitions, parseLocalSteps(localSteps), aggregationDepth, initModel, scale,
-        earlyStopping, patience, output, metricsFile);
+        earlyStopping, patience, output, metricsFile).withCheckpoint(checkpointArgs.settings());
   }
 
   static int parseLocalSteps(String text) {

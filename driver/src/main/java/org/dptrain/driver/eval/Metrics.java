@@ -1,8 +1,10 @@
 package org.dptrain.driver.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.Locale;
 import org.dptrain.driver.data.TaskType;
 
@@ -93,6 +95,42 @@ public record Metrics(TaskType type, long count, double accuracy, double macroF1
       }
     }
     return o;
+  }
+
+  /**
+   * Reads what {@link #toJson} wrote (a value it left out, being NaN, reads as NaN).
+   *
+   * @throws IllegalArgumentException if the task is missing or unknown
+   */
+  public static Metrics fromJson(JsonNode o) {
+    String task = o.path("task").asText("");
+    TaskType type;
+    try {
+      type = TaskType.valueOf(task.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("metrics JSON has task '" + task + "'; expected one of "
+          + Arrays.toString(TaskType.values()).toLowerCase(Locale.ROOT), e);
+    }
+    long count = o.path("count").asLong();
+    if (type == TaskType.REGRESSION) {
+      return regression(count, get(o, "rmse"), get(o, "mae"), get(o, "r2"));
+    }
+    JsonNode rows = o.path("confusion");
+    long[][] confusion = new long[rows.size()][];
+    for (int i = 0; i < confusion.length; i++) {
+      JsonNode row = rows.get(i);
+      confusion[i] = new long[row.size()];
+      for (int j = 0; j < confusion[i].length; j++) {
+        confusion[i][j] = row.get(j).asLong();
+      }
+    }
+    return classification(type, count, get(o, "accuracy"), get(o, "macro_f1"),
+        get(o, "log_loss"), confusion);
+  }
+
+  private static double get(JsonNode o, String name) {
+    JsonNode v = o.get(name);
+    return v == null || !v.isNumber() ? Double.NaN : v.doubleValue();
   }
 
   private static void put(ObjectNode o, String name, double v) {

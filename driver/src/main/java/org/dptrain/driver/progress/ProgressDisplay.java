@@ -14,7 +14,7 @@ import org.dptrain.driver.train.DistributedTrainer;
  * synchronisation (at most every {@value #REDRAW_MILLIS} ms, and always at the end of an epoch).
  * Call {@link #close} when training ends, before printing anything else, to erase the bar.
  */
-public final class ProgressDisplay implements DistributedTrainer.SyncListener, AutoCloseable {
+public final class ProgressDisplay implements DistributedTrainer.ProgressListener, AutoCloseable {
   /** Environment variable: {@code plain} turns the bar off. */
   public static final String ENV = "DPTRAIN_PROGRESS";
   /** Minimum time between two redraws of the bar. */

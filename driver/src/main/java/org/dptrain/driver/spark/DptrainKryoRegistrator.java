@@ -88,6 +88,8 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
       writeDoubles(out, r.vector());
       writeDoubles(out, r.optimizerState());
       out.writeLong(r.computeNanos(), true);
+      out.writeInt(r.divergedStep());
+      out.writeString(r.divergence());
     }
 
     @Override
@@ -97,7 +99,9 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
       double loss = in.readDouble();
       double[] vector = readDoubles(in);
       double[] state = readDoubles(in);
-      return new PartitionResult(p, count, loss, vector, state, in.readLong(true));
+      long compute = in.readLong(true);
+      return new PartitionResult(p, count, loss, vector, state, compute, in.readInt(),
+          in.readString());
     }
   }
 

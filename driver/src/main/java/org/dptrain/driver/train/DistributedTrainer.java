@@ -55,13 +55,72 @@ public final class DistributedTrainer {
 
   /** Called on the driver after each synchronisation (progress display); must not throw. */
   @FunctionalInterface
-  public interface SyncListener {
+  public interface ProgressListener {
+    ProgressListener NONE = (epoch, stepsDone, stepsPerEpoch) -> { };
+
     /**
      * @param epoch 1-based
      * @param stepsDone steps of this epoch done so far, 1..stepsPerEpoch
      * @param stepsPerEpoch global optimizer steps in an epoch
      */
     void afterSync(int epoch, int stepsDone, int stepsPerEpoch);
+  }
+
+  /**
+   * Called at every point where training could be resumed: after each synchronisation inside an
+   * epoch, and after each epoch (once the {@link EpochListener} has seen it, unless it stopped
+   * training or it was the last epoch) with the position at the start of the next epoch. The
+   * arrays passed are the trainer's own: read them, do not keep or modify them.
+   */
+  @FunctionalInterface
+  public interface SyncListener {
+    SyncListener NONE = (position, weights, optimizer) -> { };
+
+    void afterSync(Position position, double[] weights, Optimizer optimizer);
+  }
+
+  /**
+   * Sums over the synchronisations of an epoch so far: what a resumed epoch continues from, so
+   * that its report is the one an uninterrupted epoch gives.
+   *
+   * @param lossSum Σ of the loss over the examples so far
+   * @param examples examples so far
+   * @param computeNanos Σ of the slowest partition's compute time per synchronisation
+   * @param broadcastNanos driver time creating and destroying broadcasts
+   * @param jobNanos wall time of the Spark jobs
+   * @param updateNanos driver time merging and updating
+   * @param elapsedNanos wall time of the epoch so far
+   */
+  public record EpochTotals(double lossSum, long examples, long computeNanos, long broadcastNanos,
+      long jobNanos, long updateNanos, long elapsedNanos) {
+    /** Nothing yet: the start of an epoch. */
+    public static final EpochTotals ZERO = new EpochTotals(0.0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * A point between synchronisations where training can stop and resume.
+   *
+   * @param epoch 0-based epoch in progress (or about to start)
+   * @param sync synchronisations of that epoch already done (0 = the epoch's start)
+   * @param step steps of that epoch already done
+   * @param stepsPerEpoch S
+   * @param syncsPerEpoch synchronisations per epoch
+   * @param totals the epoch's accumulators so far
+   */
+  public record Position(int epoch, int sync, int step, int stepsPerEpoch, int syncsPerEpoch,
+      EpochTotals totals) {
+    /** The start of training. */
+    public static final Position START = new Position(0, 0, 0, 0, 0, EpochTotals.ZERO);
+
+    /** Steps of all epochs so far: epoch · S + step. */
+    public long globalStep() {
+      return (long) epoch * stepsPerEpoch + step;
+    }
+
+    /** The start of 0-based epoch {@code e}. */
+    public static Position startOfEpoch(int e) {
+      return new Position(e, 0, 0, 0, 0, EpochTotals.ZERO);
+    }
   }
 
   /**
@@ -78,7 +137,8 @@ public final class DistributedTrainer {
   private final JavaSparkContext sc;
   private final TrainConfig config;
   private TaskHook hook = TaskHook.NONE;
-  private SyncListener syncListener = (epoch, done, steps) -> { };
+  private SyncListener syncListener = SyncListener.NONE;
+  private ProgressListener progressListener = ProgressListener.NONE;
 
   public DistributedTrainer(JavaSparkContext sc, TrainConfig config) {
     this.sc = sc;
@@ -91,21 +151,44 @@ public final class DistributedTrainer {
     return this;
   }
 
-  /** Installs a listener told after each synchronisation (progress bars). */
+  /** Installs a listener called at every resumable point (checkpoints use it). */
   public DistributedTrainer withSyncListener(SyncListener listener) {
     this.syncListener = listener;
     return this;
   }
 
+  /** Installs a listener told after each synchronisation (progress bars). */
+  public DistributedTrainer withProgressListener(ProgressListener listener) {
+    this.progressListener = listener;
+    return this;
+  }
+
   /**
-   * Trains from {@code initialWeights} (not modified) on {@code blocks}, one block per partition.
+   * Trains from {@code initialWeights} (not modified) on {@code blocks}, one block per partition,
+   * from the start of epoch {@code firstEpoch}.
    *
-   * @param optimizer fresh, or restored from a checkpoint or warm start
-   * @param firstEpoch 0-based epoch to start at (for resuming); epochs run up to config.epochs()
-   * @throws IllegalArgumentException if the blocks hold no example or do not fit the network
+   * @see #train(JavaRDD, double[], Optimizer, Position, EpochListener)
    */
   public Outcome train(JavaRDD<Block> blocks, double[] initialWeights, Optimizer optimizer,
       int firstEpoch, EpochListener listener) {
+    return train(blocks, initialWeights, optimizer, Position.startOfEpoch(firstEpoch), listener);
+  }
+
+  /**
+   * Trains from {@code initialWeights} (not modified) on {@code blocks}, one block per partition.
+   * Every step is checked: a NaN or infinite loss, gradient or updated weight stops training with
+   * a {@link TrainingDivergedException} before that state is handed to any listener.
+   *
+   * @param optimizer fresh, or restored from a checkpoint or warm start
+   * @param start where to start: the beginning of an epoch, or a position inside one from a
+   *     checkpoint (its accumulators continue, so the epoch's report is the uninterrupted one);
+   *     epochs run up to config.epochs()
+   * @throws IllegalArgumentException if the blocks hold no example or do not fit the network, or
+   *     a mid-epoch start was taken with another number of steps or synchronisations per epoch
+   * @throws TrainingDivergedException if a loss, gradient or weight stops being finite
+   */
+  public Outcome train(JavaRDD<Block> blocks, double[] initialWeights, Optimizer optimizer,
+      Position start, EpochListener listener) {
     NetworkSpec spec = config.spec();
     if (initialWeights.length != spec.numParams()) {
       throw new IllegalArgumentException("initial weights have " + initialWeights.length
@@ -124,19 +207,27 @@ public final class DistributedTrainer {
         + " epoch, {} per synchronisation ({} synchronisations per epoch)", spec, total, partitions,
         Arrays.toString(sizes), steps, config.batchSize(), k, syncs);
 
+    if (start.sync() > 0 && (start.stepsPerEpoch() != steps || start.syncsPerEpoch() != syncs)) {
+      throw new IllegalArgumentException("cannot resume inside epoch " + (start.epoch() + 1)
+          + ": it was started with " + start.stepsPerEpoch() + " steps in "
+          + start.syncsPerEpoch() + " synchronisations per epoch, these data and settings give "
+          + steps + " in " + syncs);
+    }
     double[] w = initialWeights.clone();
     double[] g = new double[w.length];
     List<EpochReport> reports = new ArrayList<>();
     boolean stopped = false;
-    for (int epoch = firstEpoch; epoch < config.epochs() && !stopped; epoch++) {
-      long start = System.nanoTime();
-      double lossSum = 0.0;
-      long examples = 0;
-      long computeNanos = 0;
-      long broadcastNanos = 0;
-      long jobNanos = 0;
-      long updateNanos = 0;
-      for (int s = 0; s < syncs; s++) {
+    for (int epoch = start.epoch(); epoch < config.epochs() && !stopped; epoch++) {
+      boolean resumed = epoch == start.epoch() && start.sync() > 0;
+      EpochTotals before = resumed ? start.totals() : EpochTotals.ZERO;
+      long epochStart = System.nanoTime() - before.elapsedNanos();
+      double lossSum = before.lossSum();
+      long examples = before.examples();
+      long computeNanos = before.computeNanos();
+      long broadcastNanos = before.broadcastNanos();
+      long jobNanos = before.jobNanos();
+      long updateNanos = before.updateNanos();
+      for (int s = resumed ? start.sync() : 0; s < syncs; s++) {
         int firstStep = s * k;
         int lastStep = Math.min(steps, firstStep + k);
         sc.setJobDescription(String.format(Locale.ROOT, "dptrain epoch %d/%d step %d/%d",
@@ -165,7 +256,16 @@ public final class DistributedTrainer {
           if (merged.count() > 0) {
             new GradientAccumulator(spec, 1, merged.vector(), merged.lossSum(), merged.count())
                 .mean(g);
+            String bad = Finite.check(merged.lossSum(), g);
+            if (bad != null) {
+              throw new TrainingDivergedException(epoch + 1, firstStep + 1,
+                  optimizer.stepCount() + 1, bad);
+            }
             optimizer.step(w, g);
+            if (!Finite.all(w)) {
+              throw new TrainingDivergedException(epoch + 1, firstStep + 1,
+                  optimizer.stepCount(), "the weights after the update are not finite");
+            }
           }
           long t4 = System.nanoTime();
           broadcastNanos += (t1 - t0) + (t3 - t2);
@@ -188,6 +288,13 @@ public final class DistributedTrainer {
           long t2 = System.nanoTime();
           bw.destroy();
           long t3 = System.nanoTime();
+          PartitionResult diverged = firstDivergence(parts);
+          if (diverged != null) {
+            int t = diverged.divergedStep();
+            throw new TrainingDivergedException(epoch + 1, t + 1,
+                optimizer.stepCount() + (t - firstStep) + 1,
+                "on partition " + diverged.partition() + ", " + diverged.divergence());
+          }
           merged = average(parts, w.length);
           if (merged.count() > 0) {
             System.arraycopy(merged.vector(), 0, w, 0, w.length);
@@ -202,14 +309,23 @@ public final class DistributedTrainer {
         lossSum += merged.lossSum();
         examples += merged.count();
         computeNanos += merged.computeNanos();
-        syncListener.afterSync(epoch + 1, lastStep, steps);
+        progressListener.afterSync(epoch + 1, lastStep, steps);
+        if (s + 1 < syncs) {
+          syncListener.afterSync(new Position(epoch, s + 1, lastStep, steps, syncs,
+              new EpochTotals(lossSum, examples, computeNanos, broadcastNanos, jobNanos,
+                  updateNanos, System.nanoTime() - epochStart)), w, optimizer);
+        }
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = (System.nanoTime() - epochStart) / 1e9;
       EpochReport report = new EpochReport(epoch + 1, steps, syncs, lossSum / examples, examples,
           seconds, computeNanos / 1e9, optimizer.currentLearningRate(), broadcastNanos / 1e9,
           jobNanos / 1e9, updateNanos / 1e9);
       reports.add(report);
       stopped = listener.afterEpoch(report, w, optimizer) && epoch + 1 < config.epochs();
+      if (!stopped && epoch + 1 < config.epochs()) {
+        syncListener.afterSync(new Position(epoch + 1, 0, 0, steps, syncs, EpochTotals.ZERO), w,
+            optimizer);
+      }
     }
     sc.setJobDescription(null);
     return new Outcome(w, optimizer, reports, stopped);
@@ -338,6 +454,18 @@ public final class DistributedTrainer {
     return new PartitionResult(0, count, loss, w, state, compute);
   }
 
+  /** The partition result reporting the earliest divergence (lowest step, then partition). */
+  private static PartitionResult firstDivergence(List<PartitionResult> parts) {
+    PartitionResult first = null;
+    for (PartitionResult r : parts) {
+      if (r.divergence() != null && (first == null || r.divergedStep() < first.divergedStep()
+          || (r.divergedStep() == first.divergedStep() && r.partition() < first.partition()))) {
+        first = r;
+      }
+    }
+    return first;
+  }
+
   static double[] pack(double[] w, double[] state) {
     double[] packed = Arrays.copyOf(w, w.length + state.length);
     System.arraycopy(state, 0, packed, w.length, state.length);
@@ -400,7 +528,8 @@ public final class DistributedTrainer {
           Math.max(1, (b.size() + steps - 1) / steps));
       PartitionResult r = run(p, b, order, BatchPlan.phase(p, partitions, steps), acc);
       return Collections.singletonList(new PartitionResult(p, r.count(), r.lossSum(), r.vector(),
-          r.optimizerState(), System.nanoTime() - t0)).iterator();
+          r.optimizerState(), System.nanoTime() - t0, r.divergedStep(), r.divergence()))
+          .iterator();
     }
 
     /** The partition's work on its block; {@code acc} holds one step's slice at most. */
@@ -471,7 +600,15 @@ public final class DistributedTrainer {
         loss += acc.lossSum();
         count += acc.count();
         acc.mean(g);
-        optimizer.step(w, g);
+        // checked here, per local step: the driver sees only the state after K of them
+        String bad = Finite.check(acc.lossSum(), g);
+        if (bad == null) {
+          optimizer.step(w, g);
+          bad = Finite.all(w) ? null : "the weights after the update are not finite";
+        }
+        if (bad != null) {
+          return new PartitionResult(p, count, loss, null, null, 0, t, bad);
+        }
       }
       return new PartitionResult(p, count, loss, w, optimizer.state(), 0);
     }

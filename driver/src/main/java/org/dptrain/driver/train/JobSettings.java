@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dptrain.driver.checkpoint.CheckpointSettings;
 import org.dptrain.driver.data.DataOptions;
 
 /**
@@ -38,13 +39,36 @@ import org.dptrain.driver.data.DataOptions;
  * @param patience epochs without improvement before stopping
  * @param output the run directory to create
  * @param metricsFile an extra metrics file written as training goes, or null
+ * @param checkpoint checkpointing and resuming, or null for neither
  */
 public record JobSettings(DataOptions data, DataOptions validation, int[] layers,
     List<String> activations, String loss, String initializer, String optimizer,
     double learningRate, double momentum, double beta1, double beta2, double epsilon,
     double weightDecay, double clipNorm, String schedule, int batchSize, int epochs, long seed,
     Integer partitions, int localSteps, int aggregationDepth, String initModel, String scale,
-    String earlyStopping, int patience, String output, String metricsFile) {
+    String earlyStopping, int patience, String output, String metricsFile,
+    CheckpointSettings checkpoint) {
+
+  /** Settings without checkpoints. */
+  public JobSettings(DataOptions data, DataOptions validation, int[] layers,
+      List<String> activations, String loss, String initializer, String optimizer,
+      double learningRate, double momentum, double beta1, double beta2, double epsilon,
+      double weightDecay, double clipNorm, String schedule, int batchSize, int epochs, long seed,
+      Integer partitions, int localSteps, int aggregationDepth, String initModel, String scale,
+      String earlyStopping, int patience, String output, String metricsFile) {
+    this(data, validation, layers, activations, loss, initializer, optimizer, learningRate,
+        momentum, beta1, beta2, epsilon, weightDecay, clipNorm, schedule, batchSize, epochs, seed,
+        partitions, localSteps, aggregationDepth, initModel, scale, earlyStopping, patience, output,
+        metricsFile, null);
+  }
+
+  /** These settings with {@code c} as the checkpoint settings (null: none). */
+  public JobSettings withCheckpoint(CheckpointSettings c) {
+    return new JobSettings(data, validation, layers, activations, loss, initializer, optimizer,
+        learningRate, momentum, beta1, beta2, epsilon, weightDecay, clipNorm, schedule, batchSize,
+        epochs, seed, partitions, localSteps, aggregationDepth, initModel, scale, earlyStopping,
+        patience, output, metricsFile, c);
+  }
 
   /** The settings as an ordered map of plain values, for logs, JSON and provenance. */
   public Map<String, Object> toMap() {
@@ -81,6 +105,9 @@ public record JobSettings(DataOptions data, DataOptions validation, int[] layers
     m.put("patience", patience);
     m.put("output", output);
     m.put("metrics-file", metricsFile);
+    if (checkpoint != null) {
+      m.putAll(checkpoint.toMap());
+    }
     return m;
   }
 }

@@ -12,6 +12,16 @@ package org.dptrain.driver.train;
  * @param vector gradient sum or parameters, numParams values
  * @param optimizerState optimizer state after local steps, or null
  * @param computeNanos time the task spent in forward/backward and local updates
+ * @param divergedStep local-steps mode: the 0-based step of the epoch at which the partition's
+ *     loss, gradient or weights stopped being finite (it stopped there), else -1
+ * @param divergence what was not finite at {@code divergedStep}, or null
  */
 public record PartitionResult(int partition, long count, double lossSum, double[] vector,
-    double[] optimizerState, long computeNanos) {}
+    double[] optimizerState, long computeNanos, int divergedStep, String divergence) {
+
+  /** A result with no divergence. */
+  public PartitionResult(int partition, long count, double lossSum, double[] vector,
+      double[] optimizerState, long computeNanos) {
+    this(partition, count, lossSum, vector, optimizerState, computeNanos, -1, null);
+  }
+}

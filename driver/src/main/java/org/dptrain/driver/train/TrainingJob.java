@@ -18,10 +18,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.dptrain.data.Block;
+import org.dptrain.driver.checkpoint.CheckpointStore;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.DataLoader;
 import org.dptrain.driver.data.DataOptions;
@@ -46,9 +48,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A whole training run: load and validate data, stack it into cached blocks, initialise or
  * warm-start, train with {@link DistributedTrainer} (validation, progress lines, metrics file and
- * early stopping after each epoch), and write the run directory — model.json, weights.bin and
- * metrics.jsonl — under a temporary name that is renamed into place at the end, so a failed run
- * leaves nothing behind.
+ * early stopping after each epoch, checkpoints), and write the run directory — model.json,
+ * weights.bin and metrics.jsonl — under a temporary name that is renamed into place at the end, so
+ * a failed run leaves nothing behind but its good checkpoints. With {@code --resume} it continues
+ * from the newest good checkpoint and gives the weights an uninterrupted run gives, bit for bit.
  */
 public final class TrainingJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
@@ -74,8 +77,10 @@ public final class TrainingJob {
    * Runs the job.
    *
    * @param out where progress lines go
-   * @throws IllegalArgumentException for settings that do not fit together or the data
+   * @throws IllegalArgumentException for settings that do not fit together or the data, and for a
+   *     resume whose settings differ from the checkpoint's
    * @throws FileAlreadyExistsException if the output directory exists
+   * @throws TrainingDivergedException if the loss, a gradient or the weights stop being finite
    */
   public static Result run(SparkSession spark, JobSettings s, PrintStream out) throws IOException {
     return run(spark, s, out, TaskHook.NONE);
@@ -85,13 +90,13 @@ public final class TrainingJob {
    *  (tests inject failures with it). */
   public static Result run(SparkSession spark, JobSettings s, PrintStream out, TaskHook hook)
       throws IOException {
-    return run(spark, s, out, hook, (epoch, done, steps) -> { });
+    return run(spark, s, out, hook, DistributedTrainer.ProgressListener.NONE);
   }
 
-  /** {@link #run(SparkSession, JobSettings, PrintStream, TaskHook)} telling {@code sync} after
-   *  every synchronisation (the progress bar). */
+  /** {@link #run(SparkSession, JobSettings, PrintStream, TaskHook)} telling {@code progressBar}
+   *  after every synchronisation. */
   public static Result run(SparkSession spark, JobSettings s, PrintStream out, TaskHook hook,
-      DistributedTrainer.SyncListener sync) throws IOException {
+      DistributedTrainer.ProgressListener progressBar) throws IOException {
     NetworkSpec spec = NetworkSpec.of(s.layers(), s.activations(), s.loss());
     Targets targets = Targets.of(spec.loss(), spec.outputSize());
     if (s.earlyStopping() != null && s.validation() == null) {
@@ -114,6 +119,21 @@ public final class TrainingJob {
           "output directory exists; choose another --output or remove it");
     }
     Files.createDirectories(output.getParent());
+    // where to resume, decided before any work so that a bad --resume fails at once
+    CheckpointStore store = null;
+    CheckpointStore.Loaded resumed = null;
+    if (s.checkpoint() != null) {
+      store = new CheckpointStore(ModelStore.of(spark), s.checkpoint().dir(),
+          s.checkpoint().keepLast());
+      long t0 = System.nanoTime();
+      resumed = RunCheckpoint.findResumePoint(store, s.checkpoint());
+      if (resumed != null) {
+        LOG.info("read and verified checkpoint {} in {} ms", resumed.name(),
+            String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
+        RunCheckpoint.checkSettings(resumed, s);
+        deleteStaleStaging(output);
+      }
+    }
     Path staging = ModelFile.createStagingDirectory(output.getParent(),
         output.getFileName() + ".tmp-");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -126,7 +146,8 @@ public final class TrainingJob {
       // data
       LoadedData train = DataLoader.load(spark, s.data(), targets);
       checkFeatures(train, s.data(), spec);
-      FeatureScaling scaling = chooseScaling(s.scale(), warm, train);
+      FeatureScaling scaling = resumed != null ? RunCheckpoint.scaling(resumed)
+          : chooseScaling(s.scale(), warm, train);
       int partitions = s.partitions() != null ? s.partitions() : sc.defaultParallelism();
       if (partitions < 1) {
         throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
@@ -142,22 +163,49 @@ public final class TrainingJob {
       }
 
       // model and optimizer
-      double[] weights = warm != null ? warm.weights() : Initializer.initialize(spec, s.seed(), init);
       long total = blocks.map(Block::size).fold(0, Integer::sum);
       int stepsPerEpoch = BatchPlan.stepsPerEpoch(total, s.batchSize());
       OptimizerSpec optimizerSpec = optimizerSpec(s, (long) stepsPerEpoch * s.epochs());
       TrainConfig config = new TrainConfig(spec, optimizerSpec, s.batchSize(), s.epochs(), s.seed(),
           s.localSteps(), s.aggregationDepth());
       Optimizer optimizer = new Optimizer(optimizerSpec, spec.numParams());
-
-      // train, with per-epoch validation, progress and early stopping
       Path metricsPath = staging.resolve(METRICS_FILE);
       Progress progress = new Progress(sc, spec, targets, validationBlocks, s, out, metricsPath);
-      DistributedTrainer.Outcome outcome =
-          new DistributedTrainer(sc, config).withTaskHook(hook).withSyncListener(sync)
-              .train(blocks, weights, optimizer, 0, progress);
+      double[] weights;
+      DistributedTrainer.Position start;
+      if (resumed != null) {
+        RunCheckpoint.checkData(resumed, partitions, total, stepsPerEpoch);
+        start = RunCheckpoint.restore(resumed, optimizer, progress);
+        weights = resumed.state().model().weights();
+        LOG.info("resuming from {} in {}: epoch {}, step {} of {}", resumed.name(), store.root(),
+            start.epoch() + 1, start.step(), stepsPerEpoch);
+        out.println("resuming from " + resumed.name() + " (epoch " + (start.epoch() + 1)
+            + ", step " + start.step() + " of " + stepsPerEpoch + ")");
+      } else {
+        weights = warm != null ? warm.weights() : Initializer.initialize(spec, s.seed(), init);
+        start = DistributedTrainer.Position.START;
+      }
+
+      // train, with per-epoch validation, progress, early stopping and checkpoints
+      RunCheckpoint checkpoints = store == null ? null : new RunCheckpoint(store,
+          s.checkpoint().every(), progress, spec, scaling, s, partitions, total, start,
+          resumed == null ? null : resumed.name());
+      DistributedTrainer trainer = new DistributedTrainer(sc, config).withTaskHook(hook)
+          .withProgressListener(progressBar);
+      if (checkpoints != null) {
+        trainer.withSyncListener(checkpoints);
+      }
+      DistributedTrainer.Outcome outcome;
+      try {
+        outcome = trainer.train(blocks, weights, optimizer, start, progress);
+      } catch (TrainingDivergedException e) {
+        throw checkpoints == null ? e : e.withCheckpointNote(checkpoints.lastGood() == null
+            ? "no checkpoint was written before it"
+            : "the last good checkpoint is " + checkpoints.lastGood() + " in " + store.root());
+      }
+      List<EpochReport> epochs = List.copyOf(progress.reports);
       double[] kept = progress.bestWeights != null ? progress.bestWeights : outcome.weights();
-      int keptEpoch = progress.bestWeights != null ? progress.bestEpoch : outcome.epochs().size();
+      int keptEpoch = progress.bestWeights != null ? progress.bestEpoch : epochs.size();
       Metrics validation = progress.bestWeights != null ? progress.bestMetrics
           : progress.lastMetrics;
 
@@ -169,11 +217,14 @@ public final class TrainingJob {
         extra.set("featureScaling", scaling.toJson());
       }
       ObjectNode training = extra.putObject("training");
-      training.put("epochsRun", outcome.epochs().size());
+      training.put("epochsRun", epochs.size());
       training.put("keptEpoch", keptEpoch);
       training.put("stoppedEarly", outcome.stoppedEarly());
       training.put("optimizerSteps", outcome.optimizer().stepCount());
-      training.put("finalTrainLoss", outcome.epochs().get(outcome.epochs().size() - 1).trainLoss());
+      training.put("finalTrainLoss", epochs.get(epochs.size() - 1).trainLoss());
+      if (resumed != null) {
+        training.put("resumedFrom", resumed.name());
+      }
       if (validation != null) {
         extra.putObject("metrics").set("validation", validation.toJson());
       }
@@ -189,8 +240,17 @@ public final class TrainingJob {
       provenance.set("config", JSON.valueToTree(s.toMap()));
       ModelFile.writeInto(staging, new Model(spec, kept, extra));
       Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
-      return new Result(output, outcome.epochs(), validation, keptEpoch,
-          List.copyOf(progress.perEpoch));
+      if (store != null) {
+        // the run is complete: its checkpoints are spent, and a later --resume if-present (cron)
+        // must start a new run rather than finish this one again
+        try {
+          store.clear();
+        } catch (IOException e) {
+          LOG.warn("the model is written to {}, but the checkpoints in {} could not be removed:"
+              + " {}", output, store.root(), e.toString());
+        }
+      }
+      return new Result(output, epochs, validation, keptEpoch, List.copyOf(progress.perEpoch));
     } catch (Throwable e) {
       // everything, including Spark's job failures (a checked SparkException thrown unchecked)
       ModelFile.deleteTree(staging);
@@ -202,8 +262,22 @@ public final class TrainingJob {
     }
   }
 
+  /**
+   * Deletes the staging directories ({@code .NAME.tmp-*}) that earlier runs of this output left
+   * when they were killed: a resumed run is the continuation of such a run.
+   */
+  private static void deleteStaleStaging(Path output) throws IOException {
+    String prefix = "." + output.getFileName() + ".tmp-";
+    try (Stream<Path> entries = Files.list(output.getParent())) {
+      for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+        LOG.info("deleting {}: the staging directory of an interrupted run of {}", p, output);
+        ModelFile.deleteTree(p);
+      }
+    }
+  }
+
   /** Per-epoch validation, progress line, metrics file and early stopping. */
-  private static final class Progress implements DistributedTrainer.EpochListener {
+  static final class Progress implements DistributedTrainer.EpochListener {
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
     private final Targets targets;
@@ -211,13 +285,16 @@ public final class TrainingJob {
     private final JobSettings settings;
     private final PrintStream out;
     private final Path metricsPath;
-    private long stepsSoFar;
-    private final List<Metrics> perEpoch = new ArrayList<>();
-    private Metrics lastMetrics;
-    private double[] bestWeights;
-    private Metrics bestMetrics;
-    private int bestEpoch;
-    private int sinceBest;
+    long stepsSoFar;
+    final List<EpochReport> reports = new ArrayList<>();
+    final List<Metrics> perEpoch = new ArrayList<>();
+    /** The lines of metrics.jsonl so far, without their newlines. */
+    final List<String> metricsLines = new ArrayList<>();
+    Metrics lastMetrics;
+    double[] bestWeights;
+    Metrics bestMetrics;
+    int bestEpoch;
+    int sinceBest;
 
     Progress(JavaSparkContext sc, NetworkSpec spec, Targets targets, JavaRDD<Block> validation,
         JobSettings settings, PrintStream out, Path metricsPath) {
@@ -230,13 +307,14 @@ public final class TrainingJob {
       this.metricsPath = metricsPath;
     }
 
+    JobSettings settings() {
+      return settings;
+    }
+
     @Override
     public boolean afterEpoch(EpochReport r, double[] weights, Optimizer optimizer) {
       stepsSoFar += r.steps();
-      if (!Double.isFinite(r.trainLoss())) {
-        throw new IllegalStateException("training diverged in epoch " + r.epoch()
-            + ": the mean training loss is " + r.trainLoss() + " (lower --lr, or use --clip-norm)");
-      }
+      reports.add(r);
       Metrics m = null;
       if (validation != null) {
         sc.setJobDescription("dptrain epoch " + r.epoch() + " validation");
@@ -294,14 +372,25 @@ public final class TrainingJob {
         line.set("validation", m.toJson());
       }
       try {
-        String text = JSON.writeValueAsString(line) + "\n";
-        append(metricsPath, text);
+        String text = JSON.writeValueAsString(line);
+        metricsLines.add(text);
+        append(metricsPath, text + "\n");
         if (settings.metricsFile() != null) {
-          append(Paths.get(settings.metricsFile()), text);
+          append(Paths.get(settings.metricsFile()), text + "\n");
         }
       } catch (IOException e) {
         throw new IllegalStateException("cannot write the metrics file: " + e.getMessage(), e);
       }
+    }
+
+    /** Writes the lines of the run before a resume into this run's metrics file. */
+    void restoreMetricsLines(List<String> lines) throws IOException {
+      metricsLines.addAll(lines);
+      StringBuilder b = new StringBuilder();
+      for (String l : lines) {
+        b.append(l).append('\n');
+      }
+      append(metricsPath, b.toString());
     }
 
     private static void append(Path p, String text) throws IOException {
@@ -311,6 +400,7 @@ public final class TrainingJob {
       }
     }
   }
+
 
   static OptimizerSpec optimizerSpec(JobSettings s, long totalSteps) {
     String text = s.schedule() == null ? "constant" : s.schedule().trim();

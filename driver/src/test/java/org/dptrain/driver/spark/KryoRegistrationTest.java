@@ -3,6 +3,7 @@ package org.dptrain.driver.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -50,6 +51,13 @@ class KryoRegistrationTest {
     assertArrayEquals(r.vector(), rb.vector(), 0.0);
     assertNull(rb.optimizerState());
     assertEquals(99, rb.computeNanos());
+    assertEquals(-1, rb.divergedStep());
+    assertNull(rb.divergence());
+    PartitionResult bad = roundTrip(new PartitionResult(1, 4, Double.NaN, null, null, 5, 12,
+        "the mean loss of the step is NaN"), PartitionResult.class);
+    assertEquals(12, bad.divergedStep());
+    assertEquals("the mean loss of the step is NaN", bad.divergence());
+    assertTrue(Double.isNaN(bad.lossSum()));
   }
 
   @Test

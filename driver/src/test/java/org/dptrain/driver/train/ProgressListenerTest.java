@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The listener the progress bar hangs on: told after every synchronisation, in order. */
-class SyncListenerTest {
+class ProgressListenerTest {
   @TempDir
   Path tmp;
 

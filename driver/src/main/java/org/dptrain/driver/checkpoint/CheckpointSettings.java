@@ -1,0 +1,61 @@
+package org.dptrain.driver.checkpoint;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dptrain.driver.fs.SafeName;
+
+/**
+ * Checkpointing and resuming of a training job.
+ *
+ * @param dir the checkpoint directory: a URI on any Hadoop filesystem or a local path
+ * @param every how often a checkpoint is taken
+ * @param keepLast how many complete checkpoints are kept; older ones are deleted once a newer one
+ *     is complete
+ * @param resume null = start a new run (the directory must hold no checkpoint); {@value #LATEST} =
+ *     continue from the newest good checkpoint (an error if there is none); {@value #IF_PRESENT} =
+ *     the same, or start a new run when there is none (for cron); any other value names the
+ *     checkpoint to continue from
+ */
+public record CheckpointSettings(String dir, CheckpointInterval every, int keepLast,
+    String resume) {
+  public static final int DEFAULT_KEEP_LAST = 3;
+  public static final String DEFAULT_EVERY = "1epochs";
+  /** {@code --resume} alone: the newest good checkpoint, which must exist. */
+  public static final String LATEST = "latest";
+  /** {@code --resume if-present}: the newest good checkpoint, or a new run when there is none. */
+  public static final String IF_PRESENT = "if-present";
+
+  public CheckpointSettings {
+    if (dir == null || dir.isBlank()) {
+      throw new IllegalArgumentException("--checkpoint-dir is empty");
+    }
+    if (every == null) {
+      every = CheckpointInterval.parse(DEFAULT_EVERY);
+    }
+    if (keepLast < 1) {
+      throw new IllegalArgumentException("--keep-last must be at least 1, got " + keepLast);
+    }
+    if (resume != null && !resume.equals(LATEST) && !resume.equals(IF_PRESENT)) {
+      SafeName.check("--resume", resume);
+      if (!resume.matches("ckpt-[0-9]{9,}")) {
+        throw new IllegalArgumentException("--resume '" + resume + "' must be " + LATEST + " (the"
+            + " default), " + IF_PRESENT + ", or a checkpoint name such as ckpt-000001234");
+      }
+    }
+  }
+
+  /** Whether the job continues from a checkpoint (or may, with {@value #IF_PRESENT}). */
+  public boolean resuming() {
+    return resume != null;
+  }
+
+  /** The settings as plain values under their option names, for logs and provenance. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("checkpoint-dir", dir);
+    m.put("checkpoint-every", every.toString());
+    m.put("keep-last", keepLast);
+    m.put("resume", resume);
+    return m;
+  }
+}

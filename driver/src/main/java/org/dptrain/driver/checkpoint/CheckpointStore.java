@@ -1,0 +1,398 @@
+package org.dptrain.driver.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.SafeName;
+import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
+import org.dptrain.model.ModelFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoints of one run in one directory on any Hadoop filesystem (see the package
+ * documentation for the layout). Writes a checkpoint completely or not at all, replaces the
+ * {@value #LATEST} marker last, keeps the newest {@code keepLast}; reads verify every file against
+ * the manifest and skip a bad checkpoint with a WARN line naming it and why.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public static final String FORMAT = "dptrain-checkpoint";
+  public static final int FORMAT_VERSION = 1;
+  /** The marker file naming the newest complete checkpoint. */
+  public static final String LATEST = "latest";
+  public static final String OPTIMIZER_BIN = "optimizer.bin";
+  public static final String BEST_WEIGHTS_BIN = "best-weights.bin";
+  public static final String STATE_JSON = "state.json";
+  public static final String MANIFEST_JSON = "manifest.json";
+  private static final Pattern NAME = Pattern.compile("ckpt-[0-9]{9,}");
+
+  /**
+   * A checkpoint read and verified.
+   *
+   * @param name its directory name
+   * @param state its contents
+   */
+  public record Loaded(String name, CheckpointState state) {}
+
+  /**
+   * The outcome of looking for the newest good checkpoint.
+   *
+   * @param newest the newest checkpoint that passed every check, or null
+   * @param problems one line per checkpoint or file skipped, each naming it and why (also logged
+   *     at WARN)
+   */
+  public record Scan(Loaded newest, List<String> problems) {}
+
+  /** A checkpoint that failed a check; the message names the file and what is wrong. */
+  public static final class BadCheckpointException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public BadCheckpointException(String message) {
+      super(message);
+    }
+  }
+
+  private final ModelStore fs;
+  private final Path root;
+  private final int keepLast;
+
+  /**
+   * @param fs the filesystem access
+   * @param dir the checkpoint directory (URI or local path)
+   * @param keepLast complete checkpoints kept, at least 1
+   */
+  public CheckpointStore(ModelStore fs, String dir, int keepLast) {
+    if (keepLast < 1) {
+      throw new IllegalArgumentException("--keep-last must be at least 1, got " + keepLast);
+    }
+    this.fs = fs;
+    this.root = fs.path(dir);
+    this.keepLast = keepLast;
+  }
+
+  /** The checkpoint directory, fully qualified. */
+  public Path root() {
+    return root;
+  }
+
+  /** The name of the checkpoint taken at {@code globalStep}: {@code ckpt-} and 9 digits or more. */
+  public static String name(long globalStep) {
+    return String.format(Locale.ROOT, "ckpt-%09d", globalStep);
+  }
+
+  /** Names of the checkpoint directories present (complete or not), newest (highest step) first. */
+  public List<String> names() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (FileStatus f : fs.list(root)) {
+      String n = f.getPath().getName();
+      if (f.isDirectory() && NAME.matcher(n).matches()) {
+        names.add(n);
+      }
+    }
+    names.sort(Comparator.comparingLong(CheckpointStore::step).reversed());
+    return names;
+  }
+
+  /** Whether the directory holds any checkpoint or a {@value #LATEST} marker. */
+  public boolean hasCheckpoints() throws IOException {
+    return !names().isEmpty() || fs.exists(new Path(root, LATEST));
+  }
+
+  /**
+   * Writes {@code s} as checkpoint {@link #name}(globalStep), then points {@value #LATEST} at it,
+   * then deletes all but the newest {@code keepLast} checkpoints. A directory of that name left by
+   * an earlier, abandoned attempt (a checkpoint newer than the one a run resumed from) is replaced.
+   *
+   * @return the checkpoint's name
+   * @throws IllegalArgumentException if a weight is not finite (nothing is written)
+   */
+  public String write(CheckpointState s) throws IOException {
+    String name = name(s.globalStep());
+    Path dir = new Path(root, name);
+    ModelFile.Encoded model = ModelFile.encode(s.model());
+    List<ModelStore.NamedBytes> files = new ArrayList<>();
+    files.add(new ModelStore.NamedBytes(ModelFile.WEIGHTS_BIN, model.weightsBin()));
+    files.add(new ModelStore.NamedBytes(OPTIMIZER_BIN, doubles(s.optimizerState())));
+    if (s.bestWeights() != null) {
+      checkFinite("best weights", s.bestWeights());
+      files.add(new ModelStore.NamedBytes(BEST_WEIGHTS_BIN, doubles(s.bestWeights())));
+    }
+    checkFinite("optimizer state", s.optimizerState());
+    files.add(new ModelStore.NamedBytes(ModelFile.MODEL_JSON, model.modelJson()));
+    files.add(new ModelStore.NamedBytes(STATE_JSON, JSON.writeValueAsBytes(s.state())));
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("format", FORMAT);
+    manifest.put("formatVersion", FORMAT_VERSION);
+    manifest.put("globalStep", s.globalStep());
+    ObjectNode list = manifest.putObject("files");
+    for (ModelStore.NamedBytes f : files) {
+      ObjectNode e = list.putObject(f.name());
+      e.put("bytes", f.bytes().length);
+      e.put("sha256", ModelFile.sha256(f.bytes()));
+    }
+    files.add(new ModelStore.NamedBytes(MANIFEST_JSON, JSON.writeValueAsBytes(manifest)));
+    if (fs.exists(dir)) {
+      LOG.warn("replacing checkpoint {} left by an abandoned attempt", dir);
+      fs.delete(dir);
+    }
+    fs.writeDirectory(dir, files);
+    fs.writeFile(new Path(root, LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8), true);
+    List<String> names = names();
+    for (String old : names.subList(Math.min(keepLast, names.size()), names.size())) {
+      LOG.info("deleting checkpoint {} (--keep-last {})", old, keepLast);
+      fs.delete(new Path(root, old));
+    }
+    return name;
+  }
+
+  /**
+   * The newest checkpoint that passes every check. Staging directories of unfinished writes are
+   * ignored, bad checkpoints skipped, a {@value #LATEST} marker naming a missing checkpoint is
+   * reported; each such problem is logged at WARN and returned.
+   */
+  public Scan newestGood() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (FileStatus f : fs.list(root)) {
+      String n = f.getPath().getName();
+      if (n.startsWith(".ckpt-") && n.contains(".tmp-")) {
+        problems.add(warn("ignoring " + n + ": the staging directory of a checkpoint write that"
+            + " did not finish"));
+      }
+    }
+    List<String> names = names();
+    String marked = latestMarker(problems);
+    if (marked != null && !names.contains(marked)) {
+      problems.add(warn(LATEST + " names " + marked + ", which does not exist in " + root
+          + "; looking for the newest complete checkpoint"));
+    }
+    for (String n : names) {
+      try {
+        Loaded loaded = read(n);
+        if (marked != null && names.contains(marked) && step(marked) < step(n)) {
+          LOG.info("{} is newer than {} names ({}): the run stopped before updating the marker",
+              n, LATEST, marked);
+        }
+        return new Scan(loaded, List.copyOf(problems));
+      } catch (BadCheckpointException e) {
+        problems.add(warn("skipping checkpoint " + n + ": " + e.getMessage()));
+      }
+    }
+    return new Scan(null, List.copyOf(problems));
+  }
+
+  /**
+   * Reads and verifies checkpoint {@code name}.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a valid name
+   * @throws BadCheckpointException naming the file and what is wrong (missing, wrong size, SHA-256
+   *     mismatch, bad JSON, bad model)
+   */
+  public Loaded read(String name) throws IOException {
+    SafeName.check("checkpoint name", name);
+    Path dir = new Path(root, name);
+    if (!fs.exists(dir)) {
+      throw new BadCheckpointException(name + " does not exist in " + root);
+    }
+    JsonNode manifest = json(name, MANIFEST_JSON,
+        require(name, MANIFEST_JSON, fs.readFile(new Path(dir, MANIFEST_JSON)),
+            " (the checkpoint is incomplete)"));
+    if (!FORMAT.equals(manifest.path("format").asText())
+        || manifest.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
+      throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " is not a " + FORMAT
+          + " manifest of version " + FORMAT_VERSION);
+    }
+    JsonNode list = manifest.path("files");
+    if (!list.isObject()) {
+      throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " lists no files");
+    }
+    Map<String, byte[]> files = new HashMap<>();
+    for (var e : list.properties()) {
+      String file = e.getKey();
+      SafeFile.check(name, file);
+      byte[] bytes = require(name, file, fs.readFile(new Path(dir, file)), "");
+      long expected = e.getValue().path("bytes").asLong(-1);
+      if (bytes.length != expected) {
+        throw new BadCheckpointException(name + "/" + file + " has " + bytes.length + " bytes, "
+            + MANIFEST_JSON + " records " + expected);
+      }
+      String sha = ModelFile.sha256(bytes);
+      String recorded = e.getValue().path("sha256").asText();
+      if (!sha.equalsIgnoreCase(recorded)) {
+        throw new BadCheckpointException(name + "/" + file + " was altered or corrupted: its"
+            + " SHA-256 is " + sha + ", " + MANIFEST_JSON + " records " + recorded);
+      }
+      files.put(file, bytes);
+    }
+    for (String needed : List.of(ModelFile.MODEL_JSON, ModelFile.WEIGHTS_BIN, OPTIMIZER_BIN,
+        STATE_JSON)) {
+      if (!files.containsKey(needed)) {
+        throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " does not list " + needed);
+      }
+    }
+    Model model;
+    try {
+      model = ModelFile.decode(name, files::get);
+    } catch (ModelFileException e) {
+      throw new BadCheckpointException(e.getMessage());
+    }
+    JsonNode state = json(name, STATE_JSON, files.get(STATE_JSON));
+    if (!state.isObject()) {
+      throw new BadCheckpointException(name + "/" + STATE_JSON + " must hold a JSON object");
+    }
+    double[] optimizer = doubles(name, OPTIMIZER_BIN, files.get(OPTIMIZER_BIN), -1);
+    double[] best = files.containsKey(BEST_WEIGHTS_BIN) ? doubles(name, BEST_WEIGHTS_BIN,
+        files.get(BEST_WEIGHTS_BIN), model.weights().length) : null;
+    long globalStep = manifest.path("globalStep").asLong(-1);
+    if (!name.equals(name(globalStep))) {
+      throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " records global step "
+          + globalStep + ", which does not match the checkpoint's name");
+    }
+    return new Loaded(name, new CheckpointState(globalStep, model, optimizer, best,
+        (ObjectNode) state));
+  }
+
+  /**
+   * Deletes the checkpoints newer than {@code kept} (abandoned by a resumed run, which continues
+   * from {@code kept}) and the staging files of unfinished writes.
+   */
+  public void discardAfter(String kept) throws IOException {
+    for (String n : names()) {
+      if (step(n) > step(kept)) {
+        LOG.warn("deleting checkpoint {} in {}: the run continues from {}", n, root, kept);
+        fs.delete(new Path(root, n));
+      }
+    }
+    deleteStaging();
+  }
+
+  /** Deletes the staging files of checkpoint and marker writes that did not finish. */
+  public void deleteStaging() throws IOException {
+    for (FileStatus f : fs.list(root)) {
+      String n = f.getPath().getName();
+      if ((n.startsWith(".ckpt-") || n.startsWith("." + LATEST + ".")) && n.contains(".tmp-")) {
+        LOG.info("deleting {} in {}: left by a write that did not finish", n, root);
+        fs.delete(f.getPath());
+      }
+    }
+  }
+
+  /** Deletes every checkpoint and the marker (a finished run's checkpoints are spent). */
+  public void clear() throws IOException {
+    fs.delete(new Path(root, LATEST));
+    for (String n : names()) {
+      fs.delete(new Path(root, n));
+    }
+    deleteStaging();
+  }
+
+  private String latestMarker(List<String> problems) throws IOException {
+    byte[] bytes = fs.readFile(new Path(root, LATEST));
+    if (bytes == null) {
+      return null;
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8).trim();
+    if (!NAME.matcher(text).matches()) {
+      problems.add(warn(LATEST + " in " + root + " holds '" + (text.length() > 40
+          ? text.substring(0, 40) + "..." : text) + "', not a checkpoint name; ignoring it"));
+      return null;
+    }
+    return text;
+  }
+
+  private static String warn(String problem) {
+    LOG.warn(problem);
+    return problem;
+  }
+
+  private static long step(String name) {
+    return Long.parseLong(name.substring("ckpt-".length()));
+  }
+
+  private static byte[] require(String name, String file, byte[] bytes, String why)
+      throws BadCheckpointException {
+    if (bytes == null) {
+      throw new BadCheckpointException(name + "/" + file + " is missing" + why);
+    }
+    return bytes;
+  }
+
+  private static JsonNode json(String name, String file, byte[] bytes)
+      throws BadCheckpointException {
+    try {
+      JsonNode n = JSON.readTree(bytes);
+      if (n == null || !n.isObject()) {
+        throw new BadCheckpointException(name + "/" + file + " must hold a JSON object");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new BadCheckpointException(name + "/" + file + " is not valid JSON: "
+          + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new BadCheckpointException(name + "/" + file + " cannot be parsed: " + e.getMessage());
+    }
+  }
+
+  /** Little-endian float64 bytes. */
+  static byte[] doubles(double[] values) {
+    ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asDoubleBuffer().put(values);
+    return b.array();
+  }
+
+  private static double[] doubles(String name, String file, byte[] bytes, int expected)
+      throws BadCheckpointException {
+    if (bytes.length % 8 != 0 || (expected >= 0 && bytes.length != 8L * expected)) {
+      throw new BadCheckpointException(name + "/" + file + " has " + bytes.length + " bytes; "
+          + (expected >= 0 ? "expected " + 8L * expected + " (" + expected + " float64 values)"
+          : "float64 values need a multiple of 8"));
+    }
+    double[] values = new double[bytes.length / 8];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values);
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new BadCheckpointException(name + "/" + file + ": value " + i + " is " + values[i]);
+      }
+    }
+    return values;
+  }
+
+  private static void checkFinite(String what, double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new IllegalArgumentException(what + " value " + i + " is " + values[i]
+            + "; a checkpoint holds only finite values");
+      }
+    }
+  }
+
+  /** File names inside a checkpoint: plain names, never paths. */
+  private static final class SafeFile {
+    private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    static void check(String name, String file) throws BadCheckpointException {
+      if (!FILE.matcher(file).matches() || file.contains("..")) {
+        throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " lists '" + file
+            + "', which is not a plain file name");
+      }
+    }
+  }
+}
