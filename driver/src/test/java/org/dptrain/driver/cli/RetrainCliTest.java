@@ -307,9 +307,9 @@ class RetrainCliTest {
     Map<String, String> regBefore = snapshot("regression");
     Run diverged = cli(concat(regression, "--optimizer", "sgd", "--lr", "1000"));
     assertEquals(1, diverged.code(), diverged.out() + diverged.err());
-    assertEquals("dptrain: failed: training diverged in epoch 2: the mean training loss is NaN"
-        + " (lower --lr, or use --clip-norm)\n(set DPTRAIN_DEBUG=1 for the stack trace)\n",
-        diverged.err());
+    assertEquals("dptrain: failed: training diverged at epoch 2, step 4 (optimizer step 36): on"
+        + " partition 0, the mean loss of the step is +Infinity \u2014 lower --lr or use"
+        + " --clip-norm\n(set DPTRAIN_DEBUG=1 for the stack trace)\n", diverged.err());
     assertTrue(diverged.out().startsWith("warm start from champion v000001"), diverged.out());
     assertEquals(regBefore, snapshot("regression"));
     assertEquals(before, snapshot("xor"));
