@@ -44,7 +44,8 @@ timed cluster "$DPTRAIN_HOME/scripts/submit.sh" --cluster -- train "${job[@]}" -
 
 # (3): a watcher kills one executor of worker 1 once the first epoch line is out
 (
-  for _ in $(seq 1 1200); do
+  # polls every 0.1 s for up to 30 minutes (start-up alone can take minutes on a loaded machine)
+  for _ in $(seq 1 18000); do
     if grep -q '^epoch 1/' "$out/cluster-kill.out" 2>/dev/null; then
       victim=$(pgrep -g "$(cat "$state/worker-1.pid")" -f CoarseGrainedExecutorBackend | head -1 || true)
       [ -n "$victim" ] || { echo "no executor under worker 1 to kill" >&2; exit 1; }
@@ -54,6 +55,8 @@ timed cluster "$DPTRAIN_HOME/scripts/submit.sh" --cluster -- train "${job[@]}" -
     fi
     sleep 0.1
   done
+  echo "no epoch line within 30 minutes; no executor killed" >&2
+  exit 1
 ) &
 watcher=$!
 timed cluster-kill "$DPTRAIN_HOME/scripts/submit.sh" --cluster -- train "${job[@]}" --output "$out/cluster-kill"

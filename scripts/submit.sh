@@ -8,7 +8,8 @@
 # Spark: $SPARK_HOME/bin/spark-submit when SPARK_HOME has one; a SPARK_HOME that is only jars/ (as
 # scripts/cluster.sh makes) runs org.apache.spark.deploy.SparkSubmit with java -cp "$SPARK_HOME/jars/*"
 # and the module options of conf/java-options; without SPARK_HOME, spark-submit from the PATH.
-# One line on stderr says which.
+# One line on stderr says which. DPTRAIN_DRIVER_JAVA_OPTS: the driver JVM's options in the java -cp
+# case (default -Xmx1g).
 #
 # --cluster (first option) targets the loopback cluster of scripts/cluster.sh in
 # $DPTRAIN_CLUSTER_DIR (default target/cluster): its master URL, its Spark home when SPARK_HOME is
