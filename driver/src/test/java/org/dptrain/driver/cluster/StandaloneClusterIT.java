@@ -124,8 +124,22 @@ class StandaloneClusterIT {
     try {
       waitForLine(p, runs.resolve("cluster-submit.out"), l -> l.startsWith("epoch 1/2"),
           JOB_TIMEOUT, "the first epoch line");
-      victim = executorsOf(STATE.resolve("worker-1.pid")).stream().findFirst()
-          .orElseThrow(() -> new AssertionError("worker 1 runs no executor to kill"));
+      // Spark may have cached every block on the executor that registered first: the victim
+      // is an executor that holds some
+      victim = null;
+      List<ProcessHandle> executors = new ArrayList<>();
+      for (int w = 1; w <= 2; w++) {
+        executors.addAll(executorsOf(STATE.resolve("worker-" + w + ".pid")));
+      }
+      for (ProcessHandle e : executors) {
+        if (victim == null && !storedBlocks(appId(e)).getOrDefault(executorLog(e), Set.of())
+            .isEmpty()) {
+          victim = e;
+        }
+      }
+      if (victim == null) {
+        throw new AssertionError("no executor holds a cached block: " + executors);
+      }
       victimApp = appId(victim);
       victimId = executorId(victim);
       assertTrue(victim.destroyForcibly(), "SIGKILL to executor " + victim.pid() + " failed");
@@ -323,6 +337,20 @@ class StandaloneClusterIT {
 
   private static String executorId(ProcessHandle executor) {
     return argument(executor, "--executor-id");
+  }
+
+  /** The stderr of an executor: STATE/worker-N/APP/EXECUTOR/stderr (executor ids are per app). */
+  private static Path executorLog(ProcessHandle executor) {
+    try (Stream<Path> files = Files.walk(STATE, 4)) {
+      String app = appId(executor);
+      String id = executorId(executor);
+      return files.filter(f -> f.getFileName().toString().equals("stderr")
+              && f.getParent().getFileName().toString().equals(id)
+              && f.getParent().getParent().getFileName().toString().equals(app))
+          .findFirst().orElseThrow(() -> new AssertionError("no log of executor " + id));
+    } catch (IOException e) {
+      throw new AssertionError("cannot list " + STATE + ": " + e.getMessage(), e);
+    }
   }
 
   /** Per executor log (WORKER/APP/EXECUTOR/stderr) of the app: the cached blocks it stored. */
