@@ -12,6 +12,7 @@ import org.dptrain.driver.registry.RegistryLock;
 import org.dptrain.driver.registry.RegistryLockedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,11 +26,8 @@ final class RegistryCommand implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** {@code dptrain registry list}: the versions of an entry, the champion marked. */
-  @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "List the versions of a registry entry with their holdout metric and the"
-          + " decision of the run that made them; '*' marks the champion.")
-  static final class ListVersions implements Callable<Integer> {
+  /** The options naming one registry entry. */
+  static final class Entry {
     @Option(names = "--registry", required = true, paramLabel = "ROOT",
         description = "Registry root: a directory or URI")
     String registry;
@@ -38,21 +36,34 @@ final class RegistryCommand implements Runnable {
         description = "The registry entry")
     String name;
 
+    Registry open(ModelStore store) {
+      return new Registry(store, registry, name);
+    }
+  }
+
+  /** {@code dptrain registry list}: the versions of an entry, the champion marked. */
+  @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "List the versions of a registry entry with their holdout metric and the"
+          + " decision of the run that made them; '*' marks the champion.")
+  static final class ListVersions implements Callable<Integer> {
+    @Mixin
+    Entry entry;
+
     @Override
     public Integer call() throws Exception {
-      Registry entry = new Registry(new ModelStore(new Configuration()), registry, name);
-      List<String> versions = entry.versions();
+      Registry registry = entry.open(new ModelStore(new Configuration()));
+      List<String> versions = registry.versions();
       if (versions.isEmpty()) {
-        throw new IllegalArgumentException("no versions in " + entry.dir() + " (wrong --registry"
+        throw new IllegalArgumentException("no versions in " + registry.dir() + " (wrong --registry"
             + " or --name?)");
       }
-      String champion = entry.champion();
-      System.out.printf(Locale.ROOT, "%s: %d version%s, champion %s%n", entry.dir(),
+      String champion = registry.champion();
+      System.out.printf(Locale.ROOT, "%s: %d version%s, champion %s%n", registry.dir(),
           versions.size(), versions.size() == 1 ? "" : "s", champion == null ? "none" : champion);
       System.out.printf(Locale.ROOT, "  %-8s  %-20s  %-8s  %8s  %-12s  %s%n", "version",
           "created", "metric", "holdout", "decision", "parent");
       for (String v : versions) {
-        JsonNode r = entry.record(v);
+        JsonNode r = registry.record(v);
         String created = r == null ? "?" : r.path("createdAt").asText("?");
         JsonNode decision = r == null ? null : r.get("decision");
         String metric = decision == null ? "?" : decision.path("metric").asText("?");
@@ -75,13 +86,8 @@ final class RegistryCommand implements Runnable {
           + " entry's lock like retrain.",
           "Exit codes: 0 done, 2 bad input, 3 locked by another run, 1 other failure."})
   static final class Promote implements Callable<Integer> {
-    @Option(names = "--registry", required = true, paramLabel = "ROOT",
-        description = "Registry root: a directory or URI")
-    String registry;
-
-    @Option(names = "--name", required = true, paramLabel = "NAME",
-        description = "The registry entry")
-    String name;
+    @Mixin
+    Entry entry;
 
     @Parameters(index = "0", paramLabel = "VERSION",
         description = "The version to make the champion, e.g. v000003")
@@ -94,24 +100,24 @@ final class RegistryCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ModelStore store = new ModelStore(new Configuration());
-      Registry entry = new Registry(store, registry, name);
+      Registry registry = entry.open(store);
       if (!version.matches("v\\d{6}")) {
         throw new IllegalArgumentException("'" + version + "' is not a version name like v000001");
       }
-      try (RegistryLock lock = RegistryLock.acquire(store, entry, null, breakLock, System.out)) {
+      try (RegistryLock lock = RegistryLock.acquire(store, registry, null, breakLock, System.out)) {
         // refuse a version that is not a readable model before pointing anything at it
-        store.readModel(entry.versionDir(version));
+        store.readModel(registry.versionDir(version));
         String before;
         try {
-          before = entry.champion();
+          before = registry.champion();
         } catch (RegistryException e) {
           before = "a damaged pointer"; // what this command repairs
         }
         lock.whileHeld(() -> {
-          entry.setChampion(version);
+          registry.setChampion(version);
           return null;
         });
-        System.out.println("champion of " + entry.name() + ": " + version + " (was "
+        System.out.println("champion of " + registry.name() + ": " + version + " (was "
             + (before == null ? "none" : before) + ")");
         return 0;
       } catch (RegistryLockedException e) {

@@ -20,7 +20,6 @@ import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.train.DistributedTrainer;
 import org.dptrain.driver.train.TrainConfig;
 import org.dptrain.driver.train.TrainingJob;
-import org.dptrain.linalg.Blas;
 import org.dptrain.model.Model;
 import org.dptrain.network.Initializer;
 import org.dptrain.network.NetworkSpec;
@@ -106,24 +105,13 @@ final class MlpTraining {
             return false;
           });
 
-      ObjectNode extra = JsonNodeFactory.instance.objectNode();
-      extra.put("task", targets.type().name().toLowerCase(Locale.ROOT));
-      extra.put("numFeatures", spec.inputSize());
-      if (scaling != null) {
-        extra.set("featureScaling", scaling.toJson());
-      }
+      ObjectNode extra = TrainingJob.modelExtra(spark, targets, spec, scaling, partitions);
       ObjectNode training = extra.putObject("training");
       training.put("epochsRun", outcome.epochs().size());
       training.put("optimizerSteps", outcome.optimizer().stepCount());
       training.put("finalTrainLoss",
           outcome.epochs().get(outcome.epochs().size() - 1).trainLoss());
-      ObjectNode provenance = extra.putObject("provenance");
-      provenance.put("dptrainVersion", TrainingJob.version());
-      provenance.put("sparkVersion", spark.version());
-      provenance.put("javaVersion", System.getProperty("java.version"));
-      provenance.put("master", sc.master());
-      provenance.put("partitions", partitions);
-      provenance.put("blas", Blas.describe());
+      ObjectNode provenance = (ObjectNode) extra.get("provenance");
       provenance.put("estimator", params.getClass().getName());
       provenance.put("uid", params.uid());
       provenance.set("params", paramsJson(params));

@@ -210,12 +210,11 @@ public final class TrainingJob {
           : progress.lastMetrics;
 
       // the run directory
-      ObjectNode extra = JsonNodeFactory.instance.objectNode();
-      extra.put("task", targets.type().name().toLowerCase(Locale.ROOT));
-      extra.put("numFeatures", spec.inputSize());
-      if (scaling != null) {
-        extra.set("featureScaling", scaling.toJson());
-      }
+      ObjectNode extra = modelExtra(spark, targets, spec, scaling, partitions);
+      ObjectNode provenance = (ObjectNode) extra.get("provenance");
+      provenance.put("startedAt", started.toString());
+      provenance.put("finishedAt", Instant.now().toString());
+      provenance.set("config", JSON.valueToTree(s.toMap()));
       ObjectNode training = extra.putObject("training");
       training.put("epochsRun", epochs.size());
       training.put("keptEpoch", keptEpoch);
@@ -228,16 +227,6 @@ public final class TrainingJob {
       if (validation != null) {
         extra.putObject("metrics").set("validation", validation.toJson());
       }
-      ObjectNode provenance = extra.putObject("provenance");
-      provenance.put("dptrainVersion", version());
-      provenance.put("sparkVersion", spark.version());
-      provenance.put("javaVersion", System.getProperty("java.version"));
-      provenance.put("master", sc.master());
-      provenance.put("partitions", partitions);
-      provenance.put("blas", Blas.describe());
-      provenance.put("startedAt", started.toString());
-      provenance.put("finishedAt", Instant.now().toString());
-      provenance.set("config", JSON.valueToTree(s.toMap()));
       ModelFile.writeInto(staging, new Model(spec, kept, extra));
       Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
       if (store != null) {
@@ -484,6 +473,29 @@ public final class TrainingJob {
       b.append(v);
     }
     return b.toString();
+  }
+
+  /**
+   * The model.json fields every model trained on Spark carries beside its network: the task, the
+   * input size, the feature scaling (null: none) and a {@code provenance} object with the versions,
+   * master, partitions and BLAS it was trained with. Callers add their own fields to both.
+   */
+  public static ObjectNode modelExtra(SparkSession spark, Targets targets, NetworkSpec spec,
+      FeatureScaling scaling, int partitions) {
+    ObjectNode extra = JsonNodeFactory.instance.objectNode();
+    extra.put("task", targets.type().name().toLowerCase(Locale.ROOT));
+    extra.put("numFeatures", spec.inputSize());
+    if (scaling != null) {
+      extra.set("featureScaling", scaling.toJson());
+    }
+    ObjectNode provenance = extra.putObject("provenance");
+    provenance.put("dptrainVersion", version());
+    provenance.put("sparkVersion", spark.version());
+    provenance.put("javaVersion", System.getProperty("java.version"));
+    provenance.put("master", spark.sparkContext().master());
+    provenance.put("partitions", partitions);
+    provenance.put("blas", Blas.describe());
+    return extra;
   }
 
   /** The dptrain version, from the build's {@code org/dptrain/driver/version.properties}. */
