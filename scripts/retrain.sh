@@ -85,11 +85,23 @@ out="$(mktemp "${TMPDIR:-/tmp}/dptrain-retrain-out.XXXXXX")"
 trap 'rm -f "$out"' EXIT
 echo "start: retrain ${args[*]}" | stamp >>"$log"
 # stdout and stderr, in order, go to the log and aside for the verdict and the error line
+# java runs in the background so that a SIGTERM/SIGINT/SIGHUP to this script (cron's timeout, a
+# Ctrl-C) reaches it: its shutdown hook then releases the registry lock before it exits.
 "$java" @"$DPTRAIN_HOME/conf/java-options" ${DPTRAIN_JAVA_OPTS:--Xmx4g} \
     -Dlog4j2.configurationFile="$DPTRAIN_HOME/conf/log4j2.properties" \
     -cp "$DPTRAIN_HOME/driver/target/classes:$(cat "$DPTRAIN_HOME/driver/target/classpath.txt")" \
-    org.dptrain.driver.cli.Main retrain "${args[@]}" 2>&1 | tee "$out" | stamp >>"$log"
-code=${PIPESTATUS[0]}
+    org.dptrain.driver.cli.Main retrain "${args[@]}" > >(tee "$out" | stamp >>"$log") 2>&1 &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+code=0
+wait "$pid" || code=$?
+# a trapped signal interrupts wait: wait again for java's own exit status
+while kill -0 "$pid" 2>/dev/null; do
+  code=0
+  wait "$pid" || code=$?
+done
+trap - TERM INT HUP
+wait  # the log writer (bash 5.1+ waits for process substitutions too)
 case "$code" in
   0) what="done" ;;
   2) what="bad input" ;;

@@ -43,7 +43,9 @@ public final class CheckpointStore {
   public static final String BEST_WEIGHTS_BIN = "best-weights.bin";
   public static final String STATE_JSON = "state.json";
   public static final String MANIFEST_JSON = "manifest.json";
-  private static final Pattern NAME = Pattern.compile("ckpt-[0-9]{9,}");
+  /** Present while a finished run removes its checkpoints. */
+  public static final String FINISHED = "finished";
+  private static final Pattern NAME = Pattern.compile("ckpt-[0-9]{9,18}");
 
   /**
    * A checkpoint read and verified.
@@ -295,13 +297,29 @@ public final class CheckpointStore {
     }
   }
 
-  /** Deletes every checkpoint and the marker (a finished run's checkpoints are spent). */
+  /**
+   * Deletes every checkpoint and the marker (a finished run's checkpoints are spent). A
+   * {@value #FINISHED} marker is written first and removed last, so a clean-up that fails half way
+   * is finished by the next run on this directory instead of being resumed.
+   */
   public void clear() throws IOException {
+    fs.writeFile(new Path(root, FINISHED), "the run is finished; its checkpoints are being removed\n"
+        .getBytes(StandardCharsets.UTF_8), true);
     fs.delete(new Path(root, LATEST));
     for (String n : names()) {
       fs.delete(new Path(root, n));
     }
     deleteStaging();
+    fs.delete(new Path(root, FINISHED));
+  }
+
+  /** Completes the clean-up of a finished run that stopped half way ({@link #clear}). */
+  public void clearIfFinished() throws IOException {
+    if (fs.exists(new Path(root, FINISHED))) {
+      LOG.warn("{} in {}: the run that wrote these checkpoints finished; removing what is left of"
+          + " them", FINISHED, root);
+      clear();
+    }
   }
 
   private String latestMarker(List<String> problems) throws IOException {

@@ -3,19 +3,22 @@ package org.dptrain.driver.fs;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
@@ -130,7 +133,7 @@ public final class ModelStore {
             + (fs.exists(dir) ? ": it was created meanwhile" : ""));
       }
     } catch (IOException | RuntimeException e) {
-      fs.delete(staging, true);
+      deleteAfterFailure(fs, staging, e);
       throw e;
     }
   }
@@ -159,7 +162,7 @@ public final class ModelStore {
         FileContext.getFileContext(fs.getUri(), conf).rename(tmp, file, Options.Rename.OVERWRITE);
       }
     } catch (IOException | RuntimeException e) {
-      fs.delete(tmp, false);
+      deleteAfterFailure(fs, tmp, e);
       throw e;
     }
   }
@@ -173,8 +176,19 @@ public final class ModelStore {
   public boolean createExclusive(Path file, byte[] bytes) throws IOException {
     FileSystem fs = fs(file);
     fs.mkdirs(file.getParent());
-    OutputStream out;
+    if (fs instanceof RawLocalFileSystem local) {
+      // Hadoop's local create(f, false) checks and then opens: not exclusive. O_EXCL is.
+      try {
+        Files.write(local.pathToFile(file).toPath(), bytes, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+        return true;
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      }
+    }
+    FSDataOutputStream out;
     try {
+      // HDFS: the NameNode creates the file or refuses, in one step
       out = fs.create(file, false);
     } catch (FileAlreadyExistsException e) {
       return false;
@@ -186,6 +200,7 @@ public final class ModelStore {
     }
     try (out) {
       out.write(bytes);
+      out.hsync();
     }
     return true;
   }
@@ -217,9 +232,20 @@ public final class ModelStore {
     fs(p).delete(p, true);
   }
 
+  private static void deleteAfterFailure(FileSystem fs, Path p, Exception cause) {
+    try {
+      fs.delete(p, true);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** Writes a new file and forces it to the device before it is closed, so that a rename that
+   *  follows never publishes a file whose data a crash of the machine could still lose. */
   private static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
-    try (OutputStream out = fs.create(file, false)) {
+    try (FSDataOutputStream out = fs.create(file, false)) {
       out.write(bytes);
+      out.hsync();
     }
   }
 }

@@ -215,7 +215,15 @@ public final class RegistryLock implements AutoCloseable {
     }
     held = false;
     try {
-      store.delete(file);
+      // after a --break-lock elsewhere the file may name another run now: leave that one's lock
+      byte[] now = store.readFile(file);
+      Holder current = now == null ? null : Holder.parse(now);
+      if (holder.equals(current)) {
+        store.delete(file);
+      } else if (now != null) {
+        System.err.println("dptrain: warning: the lock " + file + " was taken over ("
+            + (current == null ? "unreadable content" : current.describe()) + "); leaving it");
+      }
     } finally {
       deleteScratch(holder.scratch(), null);
     }

@@ -98,8 +98,13 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     if (scaling != null) {
       extra.set("featureScaling", scaling.toJson());
     }
+    double[] optimizerState = optimizer.state();
+    if (!Finite.all(optimizerState)) {
+      throw new TrainingDivergedException(p.epoch() + 1, p.step(), optimizer.stepCount(),
+          "the optimizer state is no longer finite");
+    }
     CheckpointState state = new CheckpointState(p.globalStep(), new Model(spec, weights, extra),
-        optimizer.state(), progress.bestWeights, state(p, optimizer));
+        optimizerState, progress.bestWeights, state(p, optimizer));
     try {
       lastGood = store.write(state);
     } catch (IOException e) {
@@ -177,6 +182,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
    */
   static CheckpointStore.Loaded findResumePoint(CheckpointStore store, CheckpointSettings c)
       throws IOException {
+    store.clearIfFinished();
     if (!c.resuming()) {
       List<String> names = store.names();
       if (store.hasCheckpoints()) {
@@ -214,7 +220,6 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
                 + " a new run"));
       }
     }
-    store.discardAfter(loaded.name());
     return loaded;
   }
 

@@ -176,6 +176,8 @@ public final class TrainingJob {
       if (resumed != null) {
         RunCheckpoint.checkData(resumed, partitions, total, stepsPerEpoch);
         start = RunCheckpoint.restore(resumed, optimizer, progress);
+        // accepted: the checkpoints after it belong to a future this run replaces
+        store.discardAfter(resumed.name());
         weights = resumed.state().model().weights();
         LOG.info("resuming from {} in {}: epoch {}, step {} of {}", resumed.name(), store.root(),
             start.epoch() + 1, start.step(), stepsPerEpoch);

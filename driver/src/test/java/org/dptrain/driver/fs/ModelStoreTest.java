@@ -134,6 +134,42 @@ class ModelStoreTest {
   }
 
   @Test
+  void exclusiveCreateHasOneWinnerUnderContention() throws Exception {
+    // Hadoop's local create(f, false) checks, then opens: four threads at once often both won
+    int rounds = 200;
+    int threads = 4;
+    List<String> doubleWins = new java.util.ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      Path lock = store.path(tmp.resolve("r" + r).resolve(".lock").toString());
+      java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+      List<Thread> ts = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        byte[] content = ("holder " + t).getBytes(StandardCharsets.UTF_8);
+        Thread th = new Thread(() -> {
+          try {
+            barrier.await();
+            if (store.createExclusive(lock, content)) {
+              wins.incrementAndGet();
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        th.start();
+        ts.add(th);
+      }
+      for (Thread th : ts) {
+        th.join();
+      }
+      if (wins.get() != 1) {
+        doubleWins.add("round " + r + ": " + wins.get() + " winners");
+      }
+    }
+    assertEquals(List.of(), doubleWins);
+  }
+
+  @Test
   void listsSortedAndToleratesAMissingDirectory() throws IOException {
     Path dir = store.path(tmp.resolve("l").toString());
     assertEquals(List.of(), store.list(dir));

@@ -194,6 +194,38 @@ class ResumeTest {
   }
 
   @Test
+  void aRefusedResumeFromAnOlderCheckpointKeepsTheNewerOnes() throws Exception {
+    Path ckpts = tmp.resolve("ckpts");
+    String out = tmp.resolve("run").toString();
+    assertThrows(Throwable.class, () -> run(circles(out, 1, "0.02")
+        .withCheckpoint(checkpoints(ckpts, "7steps", null)), crashAt(1, 12)));
+    List<String> before = List.of("ckpt-000000028", "ckpt-000000021", "ckpt-000000014");
+    assertEquals(before, store(ckpts).names());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> run(circles(out, 1, "0.05").withCheckpoint(
+            checkpoints(ckpts, "7steps", "ckpt-000000014")), TaskHook.NONE));
+    assertEquals("--resume: checkpoint ckpt-000000014 was taken with lr 0.02, this run has lr"
+        + " 0.05; a resumed run needs the settings it started with", e.getMessage());
+    assertEquals(before, store(ckpts).names(), "a refused resume changes nothing");
+  }
+
+  @Test
+  void aFinishedRunsHalfDoneCleanUpIsCompletedNotResumed() throws Exception {
+    Path ckpts = tmp.resolve("ckpts");
+    assertThrows(Throwable.class, () -> run(circles(tmp.resolve("a").toString(), 1, "0.02")
+        .withCheckpoint(checkpoints(ckpts, "1", null)), crashAt(1, 3)));
+    assertEquals(List.of("ckpt-000000019"), store(ckpts).names());
+    // as if the run had finished and died while removing its checkpoints
+    Files.writeString(ckpts.resolve(CheckpointStore.FINISHED), "x");
+    Run again = run(circles(tmp.resolve("b").toString(), 1, "0.02")
+        .withCheckpoint(checkpoints(ckpts, "1", "if-present")), TaskHook.NONE);
+    assertFalse(again.out().contains("resuming"), again.out());
+    assertEquals(3, again.result().epochs().size());
+    assertEquals(List.of(), store(ckpts).names());
+    assertFalse(Files.exists(ckpts.resolve(CheckpointStore.FINISHED)));
+  }
+
+  @Test
   void divergenceStopsWithTheStepAndLeavesOnlyGoodCheckpoints() throws Exception {
     Path ckpts = tmp.resolve("ckpts");
     String out = tmp.resolve("run").toString();
