@@ -1,5 +1,6 @@
 package org.dptrain.data;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -13,8 +14,12 @@ import java.util.Objects;
  * @param size examples (columns)
  * @param x features × size, column-major
  * @param y outputs × size, column-major
+ *
+ * <p>Serializable for Spark sessions with the default Java serializer (cached blocks spill to
+ * disk); dptrain's own sessions carry it with Kryo.
  */
-public record Block(int features, int outputs, int size, double[] x, double[] y) {
+public record Block(int features, int outputs, int size, double[] x, double[] y)
+    implements Serializable {
 
   public Block {
     Objects.requireNonNull(x, "x");

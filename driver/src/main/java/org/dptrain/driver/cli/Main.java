@@ -29,6 +29,8 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this). */
   public static int run(String... args) {
+    // reports draw into images: never look for a display (a stale DISPLAY would fail the run)
+    System.setProperty("java.awt.headless", "true");
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getErr()));
     cli.setParameterExceptionHandler((e, argv) -> {

@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
+import org.dptrain.driver.spark.SparkSettings;
 import org.dptrain.data.Block;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.FeatureScaling;
@@ -62,6 +63,8 @@ final class MlpTraining {
       }
     }
     SparkSession spark = dataset.sparkSession();
+    SparkSettings.checkSerializer(spark.sparkContext().getConf(),
+        params.getClass().getSimpleName() + ".fit");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LoadedData data = LoadedData.fromDataset(dataset, featuresColumn, labelColumn, DATASET_NAME);
     NetworkSpec spec = NetworkSpec.of(layers(params.getLayers(), params.getActivations().length,

@@ -70,10 +70,29 @@ public final class ProgressDisplay implements DistributedTrainer.ProgressListene
    */
   public static ProgressDisplay forStdout(int epochs, int batchSize) {
     Map<String, String> env = System.getenv();
-    if (!wantsBar(System.console() != null, env)) {
+    if (!wantsBar(onTerminal(), env)) {
       return plain(System.out);
     }
     return bar(System.out, epochs, batchSize, width(env.get("COLUMNS")), System::nanoTime);
+  }
+
+  /**
+   * Whether standard input and output are a terminal. Up to Java 21 that is {@code System.console()
+   * != null}; from Java 22 the console exists when output is redirected too, and {@code
+   * Console.isTerminal()} (looked up by reflection: this code is compiled for Java 17) says it.
+   */
+  static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot ask the console whether it is a terminal", e);
+    }
   }
 
   /**

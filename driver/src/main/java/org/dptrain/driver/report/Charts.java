@@ -27,6 +27,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * built with XChart and rendered into a bitmap without a display.
  */
 public final class Charts {
+  static {
+    // Servers have no display (or a stale DISPLAY): set before any AWT class is touched, so this
+    // block comes before the Color fields below; Main sets it first thing too, and it is harmless
+    // on a desktop, where rendering into a BufferedImage never needs one.
+    System.setProperty("java.awt.headless", "true");
+  }
+
   /** Width in pixels of every line chart. */
   public static final int WIDTH = 800;
   /** Height in pixels of every line chart. */
@@ -40,12 +47,6 @@ public final class Charts {
       SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP};
   /** Extra width of the confusion heat map for its colour scale. */
   public static final int CONFUSION_LEGEND_WIDTH = 140;
-
-  static {
-    // Servers have no display; set before the first AWT class is touched, and harmless on a
-    // desktop, where rendering into a BufferedImage never needs one.
-    System.setProperty("java.awt.headless", "true");
-  }
 
   private Charts() {}
 

@@ -69,7 +69,8 @@ public final class RunReport {
   public static Path writeAfterTraining(Path runDir) {
     try {
       return write(runDir).get(0);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
+      // AWT and font errors are Errors; the model is safe all the same
       throw new IllegalStateException("the model was written to " + runDir + " but its report"
           + " failed: " + e.getMessage() + "; retry with: dptrain report --run " + runDir, e);
     }

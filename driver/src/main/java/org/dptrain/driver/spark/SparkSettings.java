@@ -35,4 +35,23 @@ public final class SparkSettings {
     conf.setIfMissing("spark.broadcast.compress", "false");
     return conf;
   }
+
+  /**
+   * Checks that a session dptrain did not build (a user's application, spark-shell, a notebook)
+   * can carry what training sends: Java serialization (Spark's default) can; Kryo can only with
+   * {@link DptrainKryoRegistrator} among its registrators, since dptrain's records are registered
+   * there.
+   *
+   * @param who what needs it, for the message (e.g. "MlpClassifier.fit")
+   * @throws IllegalArgumentException naming the settings to add
+   */
+  public static void checkSerializer(SparkConf conf, String who) {
+    String serializer = conf.get("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
+    String ours = DptrainKryoRegistrator.class.getName();
+    if (serializer.contains("Kryo") && !conf.get("spark.kryo.registrator", "").contains(ours)) {
+      throw new IllegalArgumentException(who + " needs dptrain's Kryo registrations in a session"
+          + " with spark.serializer=" + serializer + ": add spark.kryo.registrator=" + ours
+          + " to the session's configuration (or use Spark's default Java serializer)");
+    }
+  }
 }
