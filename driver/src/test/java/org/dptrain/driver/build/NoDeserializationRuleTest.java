@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.dptrain.driver.checkpoint.CheckpointStore;
 import org.dptrain.driver.fs.ModelStore;
@@ -31,29 +34,43 @@ class NoDeserializationRuleTest {
       "java/io/ObjectInput", "com/esotericsoftware/kryo", "org/apache/spark/serializer",
       "org/apache/commons/lang3/SerializationUtils", "java/beans/XMLDecoder");
 
-  /** The compiled package of {@code anchor}: its directory of class files. */
-  private static Path packageDir(Class<?> anchor) throws URISyntaxException {
+  /** The class files of {@code anchor}'s package, name → bytes, from a directory of classes or a
+   *  jar (within a Maven reactor after package, a module's classes come as its jar). */
+  private static Map<String, byte[]> classFiles(Class<?> anchor) throws Exception {
     Path root = Paths.get(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
-    return root.resolve(anchor.getPackageName().replace('.', '/'));
+    String pkg = anchor.getPackageName().replace('.', '/');
+    Map<String, byte[]> out = new TreeMap<>();
+    if (Files.isDirectory(root)) {
+      readClasses(root.resolve(pkg), out);
+    } else {
+      try (FileSystem jar = FileSystems.newFileSystem(root)) {
+        readClasses(jar.getPath(pkg), out);
+      }
+    }
+    return out;
+  }
+
+  private static void readClasses(Path dir, Map<String, byte[]> out) throws IOException {
+    assertTrue(Files.isDirectory(dir), dir + " is not a directory of class files");
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+        out.put(f.toString(), Files.readAllBytes(f));
+      }
+    }
   }
 
   @Test
   void theReadersOfFilesReferToNoDeserializer() throws Exception {
-    List<Path> dirs = List.of(packageDir(ModelFile.class), packageDir(ModelStore.class),
-        packageDir(CheckpointStore.class), packageDir(Registry.class),
-        packageDir(MlpClassifier.class), packageDir(RunReport.class));
     List<String> offences = new ArrayList<>();
     int classes = 0;
-    for (Path dir : dirs) {
-      assertTrue(Files.isDirectory(dir), dir + " is not a directory of class files");
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-          classes++;
-          String pool = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-          for (String name : FORBIDDEN) {
-            if (pool.contains(name)) {
-              offences.add(f.getFileName() + " refers to " + name);
-            }
+    for (Class<?> anchor : List.of(ModelFile.class, ModelStore.class, CheckpointStore.class,
+        Registry.class, MlpClassifier.class, RunReport.class)) {
+      for (Map.Entry<String, byte[]> f : classFiles(anchor).entrySet()) {
+        classes++;
+        String pool = new String(f.getValue(), StandardCharsets.ISO_8859_1);
+        for (String name : FORBIDDEN) {
+          if (pool.contains(name)) {
+            offences.add(f.getKey() + " refers to " + name);
           }
         }
       }
@@ -63,11 +80,11 @@ class NoDeserializationRuleTest {
   }
 
   @Test
-  void theScanWouldSeeAReference() throws IOException, URISyntaxException {
-    // this test class itself names the forbidden classes as strings, so its pool holds them
-    Path self = packageDir(NoDeserializationRuleTest.class)
-        .resolve(NoDeserializationRuleTest.class.getSimpleName() + ".class");
-    String pool = new String(Files.readAllBytes(self), StandardCharsets.ISO_8859_1);
-    assertTrue(pool.contains("java/io/ObjectInputStream"));
+  void theScanWouldSeeAReference() throws Exception {
+    // this test class names the forbidden classes as strings, so its pool holds them
+    byte[] self = classFiles(NoDeserializationRuleTest.class).entrySet().stream()
+        .filter(e -> e.getKey().endsWith("/NoDeserializationRuleTest.class")).findFirst()
+        .orElseThrow().getValue();
+    assertTrue(new String(self, StandardCharsets.ISO_8859_1).contains("java/io/ObjectInputStream"));
   }
 }
