@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -21,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.dptrain.driver.SparkTestSession;
+import org.dptrain.driver.cli.CliTest.Run;
 import org.dptrain.model.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,28 +40,14 @@ class CheckpointCliTest {
   @TempDir
   Path tmp;
 
-  record Run(int code, String out, String err) {}
-
   @BeforeAll
   static void spark() {
     SparkTestSession.get();
   }
 
-  static synchronized Run cli(List<String> args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args.toArray(new String[0]));
-      return new Run(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  /** {@link CliTest#cli} with the arguments as a list. */
+  static Run cli(List<String> args) {
+    return CliTest.cli(args.toArray(new String[0]));
   }
 
   static List<String> with(List<String> base, String... more) {
