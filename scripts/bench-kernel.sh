@@ -5,9 +5,9 @@
 # library default (all cores). Extra arguments go to org.dptrain.bench.KernelBenchmark.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_built
-# the driver classpath has the trainer and a logging backend (Spark's log4j)
-cp="$(module_classpath driver)"
+ensure_built bench
+# the bench classpath has the trainer and a logging backend (Spark's log4j)
+cp="$(module_classpath bench)"
 log="-Dlog4j2.configurationFile=$DPTRAIN_HOME/conf/log4j2.properties"
 echo "## $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 for threads in 1 default; do

@@ -11,11 +11,11 @@ case "${1:-}" in -h|--help)
   echo "usage: scripts/bench-memory.sh [--master local[2]] [--partitions 2] [--steps 1000] [--every 100] [--batch-size 64] [--seed 7]"
   exit 0 ;;
 esac
-ensure_built
+ensure_built bench
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 echo "## $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 java @"$DPTRAIN_HOME/conf/java-options" -Xmx2g ${DPTRAIN_JAVA_OPTS:-} \
   -Dlog4j2.configurationFile="$DPTRAIN_HOME/conf/log4j2.properties" \
-  -cp "$(module_classpath driver)" org.dptrain.driver.bench.MemoryBenchmark "$@" 2>&1 \
+  -cp "$(module_classpath bench)" org.dptrain.driver.bench.MemoryBenchmark "$@" 2>&1 \
   | grep -v 'incubator modules'

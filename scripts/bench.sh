@@ -17,10 +17,10 @@ if [ -z "$data" ]; then
   done
 fi
 [ -n "$data" ] || die "Fashion-MNIST not found: pass its directory, or apt-get install dataset-fashion-mnist"
-ensure_built
+ensure_built bench
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 echo "## $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 java @"$DPTRAIN_HOME/conf/java-options" -Xmx8g ${DPTRAIN_JAVA_OPTS:-} \
   -Dlog4j2.configurationFile="$DPTRAIN_HOME/conf/log4j2.properties" \
-  -cp "$(module_classpath driver)" org.dptrain.driver.bench.FashionMnistBenchmark "$data" "$@" 2>&1 \
+  -cp "$(module_classpath bench)" org.dptrain.driver.bench.FashionMnistBenchmark "$data" "$@" 2>&1 \
   | grep -v 'incubator modules'

@@ -9,31 +9,44 @@ die() {
 }
 
 # Builds the modules (skipping tests) when a jar or classpath file is missing or a source file is
-# newer than it. Quiet unless the build fails.
+# newer than it. Quiet unless the build fails. The launchers need trainer and driver; the benchmark
+# scripts pass "bench" to need that module too.
 ensure_built() {
+  local modules=(trainer driver "$@")
   local stamp="$DPTRAIN_HOME/driver/target/classpath.txt"
-  local need=0
+  local need=0 m
   # DPTRAIN_NO_BUILD=1: the caller built it (the integration tests, run by Maven itself)
   if [ "${DPTRAIN_NO_BUILD:-}" = 1 ]; then
-    [ -f "$stamp" ] || die "DPTRAIN_NO_BUILD=1 but $stamp is missing (mvn -DskipTests package)"
+    for m in "${modules[@]}"; do
+      [ -f "$DPTRAIN_HOME/$m/target/classpath.txt" ] \
+        || die "DPTRAIN_NO_BUILD=1 but $m/target/classpath.txt is missing (mvn -DskipTests package)"
+    done
     return 0
   fi
-  if [ ! -f "$stamp" ] || [ ! -f "$DPTRAIN_HOME/trainer/target/classpath.txt" ]; then
-    need=1
-  elif [ -n "$(find "$DPTRAIN_HOME/pom.xml" "$DPTRAIN_HOME/trainer/pom.xml" "$DPTRAIN_HOME/driver/pom.xml" \
-      "$DPTRAIN_HOME/trainer/src/main" "$DPTRAIN_HOME/driver/src/main" -newer "$stamp" -print -quit)" ]; then
-    need=1
+  for m in "${modules[@]}"; do
+    [ -f "$DPTRAIN_HOME/$m/target/classpath.txt" ] || need=1
+  done
+  if [ "$need" = 0 ]; then
+    local newer=("$DPTRAIN_HOME/pom.xml")
+    for m in "${modules[@]}"; do
+      newer+=("$DPTRAIN_HOME/$m/pom.xml" "$DPTRAIN_HOME/$m/src/main")
+    done
+    [ -z "$(find "${newer[@]}" -newer "$stamp" -print -quit)" ] || need=1
   fi
   if [ "$need" = 1 ]; then
     command -v mvn >/dev/null || die "Maven (mvn) is needed to build dptrain; install it (apt-get install maven)"
     echo "dptrain: building (mvn -q -DskipTests package) ..." >&2
     (cd "$DPTRAIN_HOME" && mvn -q -B -DskipTests package) >&2 || die "build failed"
     # Maven leaves an unchanged classpath file untouched; mark the build as done
-    touch "$stamp" "$DPTRAIN_HOME/trainer/target/classpath.txt"
+    for m in "${modules[@]}"; do
+      touch "$DPTRAIN_HOME/$m/target/classpath.txt"
+    done
+    touch "$stamp"
   fi
 }
 
-# The classpath of a module (trainer or driver): its classes plus its dependencies.
+# The classpath of a module (trainer, driver or bench): its classes plus its dependencies (for
+# bench, these include the driver's and the trainer's jars and Spark).
 module_classpath() {
   local m="$1"
   echo "$DPTRAIN_HOME/$m/target/classes:$(cat "$DPTRAIN_HOME/$m/target/classpath.txt")"
