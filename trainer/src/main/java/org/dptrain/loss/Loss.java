@@ -38,21 +38,21 @@ public enum Loss {
 
   /** Whether this loss can be trained behind the given output activation. */
   public boolean fits(Activation output) {
-    switch (this) {
-      case CROSS_ENTROPY: return output == Activation.SOFTMAX;
-      case BINARY_CROSS_ENTROPY: return output == Activation.SIGMOID;
-      default: return output != Activation.SOFTMAX && output.isDifferentiable();
-    }
+    return switch (this) {
+      case CROSS_ENTROPY -> output == Activation.SOFTMAX;
+      case BINARY_CROSS_ENTROPY -> output == Activation.SIGMOID;
+      case MSE, SSE -> output != Activation.SOFTMAX && output.isDifferentiable();
+    };
   }
 
   /** What {@link #fits} requires, in words, for error messages. */
   public String requirement() {
-    switch (this) {
-      case CROSS_ENTROPY: return "cross_entropy needs a softmax output layer";
-      case BINARY_CROSS_ENTROPY: return "binary_cross_entropy needs a sigmoid output layer";
-      default: return id() + " needs a differentiable output activation other than softmax"
+    return switch (this) {
+      case CROSS_ENTROPY -> "cross_entropy needs a softmax output layer";
+      case BINARY_CROSS_ENTROPY -> "binary_cross_entropy needs a sigmoid output layer";
+      case MSE, SSE -> id() + " needs a differentiable output activation other than softmax"
           + " (softmax goes with cross_entropy)";
-    }
+    };
   }
 
   /**
@@ -64,9 +64,9 @@ public enum Loss {
    */
   public double lossSum(double[] z, double[] a, double[] y, int k, int m) {
     int n = k * m;
-    double sum = 0.0;
-    switch (this) {
-      case CROSS_ENTROPY:
+    return switch (this) {
+      case CROSS_ENTROPY -> {
+        double sum = 0.0;
         for (int c = 0; c < m; c++) {
           int off = c * k;
           double max = Double.NEGATIVE_INFINITY;
@@ -85,27 +85,29 @@ public enum Loss {
             }
           }
         }
-        return sum;
-      case BINARY_CROSS_ENTROPY:
+        yield sum;
+      }
+      case BINARY_CROSS_ENTROPY -> {
         // -[y log σ(z) + (1-y) log(1-σ(z))] = max(z,0) - y z + log(1 + e^-|z|)
+        double sum = 0.0;
         for (int i = 0; i < n; i++) {
           double v = z[i];
           sum += Math.max(v, 0.0) - y[i] * v + Math.log1p(Math.exp(-Math.abs(v)));
         }
-        return sum;
-      case MSE:
-        for (int i = 0; i < n; i++) {
-          double d = a[i] - y[i];
-          sum += d * d;
-        }
-        return sum / k;
-      default:
-        for (int i = 0; i < n; i++) {
-          double d = a[i] - y[i];
-          sum += d * d;
-        }
-        return 0.5 * sum;
+        yield sum;
+      }
+      case MSE -> squaredErrorSum(a, y, n) / k;
+      case SSE -> 0.5 * squaredErrorSum(a, y, n);
+    };
+  }
+
+  private static double squaredErrorSum(double[] a, double[] y, int n) {
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      double d = a[i] - y[i];
+      sum += d * d;
     }
+    return sum;
   }
 
   /**
@@ -118,26 +120,29 @@ public enum Loss {
   public void outputDelta(Activation output, double[] z, double[] a, double[] y, double[] delta,
       int k, int m) {
     int n = k * m;
+    // a switch statement, which javac does not check for exhaustiveness: GradientCheckTest runs
+    // every loss through here, so a constant left out fails it
     switch (this) {
-      case CROSS_ENTROPY:
-      case BINARY_CROSS_ENTROPY:
+      // fused with the output activation: a - y is dl/dz itself
+      case CROSS_ENTROPY, BINARY_CROSS_ENTROPY -> {
         for (int i = 0; i < n; i++) {
           delta[i] = a[i] - y[i];
         }
-        return;
-      case MSE: {
+      }
+      // dl/da, then through f'(z)
+      case MSE -> {
         double scale = 2.0 / k;
         for (int i = 0; i < n; i++) {
           delta[i] = scale * (a[i] - y[i]);
         }
         output.backward(z, a, delta, delta, k, m);
-        return;
       }
-      default:
+      case SSE -> {
         for (int i = 0; i < n; i++) {
           delta[i] = a[i] - y[i];
         }
         output.backward(z, a, delta, delta, k, m);
+      }
     }
   }
 }

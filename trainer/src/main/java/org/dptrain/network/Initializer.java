@@ -36,14 +36,10 @@ public enum Initializer {
 
   /** He for the rectifier family, Xavier for the saturating and linear activations. */
   public static Initializer defaultFor(Activation activation) {
-    switch (activation) {
-      case RELU:
-      case LEAKY_RELU:
-      case SOFTPLUS:
-        return HE;
-      default:
-        return XAVIER;
-    }
+    return switch (activation) {
+      case RELU, LEAKY_RELU, SOFTPLUS -> HE;
+      case STEP, SIGMOID, TANH, LINEAR, SOFTMAX -> XAVIER;
+    };
   }
 
   /** Fresh parameters, each layer with the default initializer for its activation. */
@@ -74,19 +70,14 @@ public enum Initializer {
     boolean anyNonZero = false;
     while (!anyNonZero) {
       for (int i = off; i < off + len; i++) {
-        double v;
-        switch (this) {
-          case GAUSSIAN:
-            v = rnd.nextGaussian();
-            break;
-          case XAVIER: {
+        double v = switch (this) {
+          case GAUSSIAN -> rnd.nextGaussian();
+          case XAVIER -> {
             double limit = Math.sqrt(6.0 / (nIn + nOut));
-            v = rnd.nextDouble(-limit, limit);
-            break;
+            yield rnd.nextDouble(-limit, limit);
           }
-          default:
-            v = rnd.nextGaussian() * Math.sqrt(2.0 / nIn);
-        }
+          case HE -> rnd.nextGaussian() * Math.sqrt(2.0 / nIn);
+        };
         w[i] = v;
         anyNonZero |= v != 0.0;
       }

@@ -116,11 +116,11 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
   /** Doubles of state per parameter: 0 for SGD, 1 (velocity) for momentum and Nesterov, 2 (m, v)
    *  for Adam. */
   public int stateWidth() {
-    switch (kind) {
-      case SGD: return 0;
-      case ADAM: return 2;
-      default: return 1;
-    }
+    return switch (kind) {
+      case SGD -> 0;
+      case MOMENTUM, NESTEROV -> 1;
+      case ADAM -> 2;
+    };
   }
 
   private static void require(boolean ok, String what, double value, String range) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ActivationTest {
@@ -83,5 +84,32 @@ class ActivationTest {
   void stepHasNoUsefulDerivative() {
     assertEquals(0.0, Activation.STEP.derivative(0.3));
     assertEquals(false, Activation.STEP.isDifferentiable());
+  }
+
+  /** Every element-wise activation's block kernels compute its scalar forms: forward gives
+   *  f(z) and backward g ⊙ f'(z) in every entry (the outputs start as NaN, so an activation a
+   *  kernel's switch leaves out fails here). */
+  @Test
+  void blockKernelsMatchTheScalarForms() {
+    double[] z = {-800, -3.5, -1, -1e-9, 0, 1e-9, 0.25, 1, 3.5, 800};
+    double[] g = {0.5, -1.25, 2, 1, -0.75, 3, -2, 0.125, 1.5, -1};
+    int n = z.length;
+    for (Activation f : Activation.values()) {
+      if (f == Activation.SOFTMAX) {
+        continue;
+      }
+      double[] a = new double[n];
+      Arrays.fill(a, Double.NaN);
+      f.forward(z, a, 2, n / 2);
+      double[] out = new double[n];
+      Arrays.fill(out, Double.NaN);
+      f.backward(z, a, g, out, 2, n / 2);
+      for (int i = 0; i < n; i++) {
+        assertEquals(f.apply(z[i]), a[i], 0.0, f + " forward at z = " + z[i]);
+        double expected = g[i] * f.derivative(z[i]);
+        assertEquals(expected, out[i], 1e-15 * Math.max(1.0, Math.abs(expected)),
+            f + " backward at z = " + z[i]);
+      }
+    }
   }
 }

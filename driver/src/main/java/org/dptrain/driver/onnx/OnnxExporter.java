@@ -79,12 +79,11 @@ public final class OnnxExporter {
    */
   public static String outputName(NetworkSpec spec) {
     TaskType task = Targets.of(spec.loss(), spec.outputSize()).type();
-    switch (task) {
-      case MULTICLASS: return PROBABILITIES;
-      case BINARY: return PROBABILITY;
-      case REGRESSION: return OUTPUT;
-      default: throw new IllegalStateException("no ONNX output name for task " + task);
-    }
+    return switch (task) {
+      case MULTICLASS -> PROBABILITIES;
+      case BINARY -> PROBABILITY;
+      case REGRESSION -> OUTPUT;
+    };
   }
 
   /**
