@@ -11,6 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
@@ -139,32 +145,32 @@ class ModelStoreTest {
     int rounds = 200;
     int threads = 4;
     List<String> doubleWins = new java.util.ArrayList<>();
-    for (int r = 0; r < rounds; r++) {
-      Path lock = store.path(tmp.resolve("r" + r).resolve(".lock").toString());
-      java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
-      List<Thread> ts = new java.util.ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        byte[] content = ("holder " + t).getBytes(StandardCharsets.UTF_8);
-        Thread th = new Thread(() -> {
-          try {
-            barrier.await();
-            if (store.createExclusive(lock, content)) {
-              wins.incrementAndGet();
-            }
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int r = 0; r < rounds; r++) {
+        Path lock = store.path(tmp.resolve("r" + r).resolve(".lock").toString());
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        List<Callable<Boolean>> contenders = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          byte[] content = ("holder " + t).getBytes(StandardCharsets.UTF_8);
+          contenders.add(() -> {
+            barrier.await(30, TimeUnit.SECONDS);
+            return store.createExclusive(lock, content);
+          });
+        }
+        int wins = 0;
+        for (Future<Boolean> f : pool.invokeAll(contenders)) {
+          // get() rethrows what a contender threw (wrapped in ExecutionException): the test fails
+          if (f.get()) {
+            wins++;
           }
-        });
-        th.start();
-        ts.add(th);
+        }
+        if (wins != 1) {
+          doubleWins.add("round " + r + ": " + wins + " winners");
+        }
       }
-      for (Thread th : ts) {
-        th.join();
-      }
-      if (wins.get() != 1) {
-        doubleWins.add("round " + r + ": " + wins.get() + " winners");
-      }
+    } finally {
+      pool.shutdownNow();
     }
     assertEquals(List.of(), doubleWins);
   }
