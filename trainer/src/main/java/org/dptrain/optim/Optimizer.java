@@ -4,8 +4,8 @@ package org.dptrain.optim;
  * An optimizer's state and its update. The state is exchanged as ONE flat array of
  * {@code stateWidth · numParams} doubles (momentum: v; Adam: m then v) plus the step counter t, so
  * it can be checkpointed and averaged across workers like the parameters. Inside, each state
- * vector is an array of its own: the JIT vectorises the update loops only then (Adam's step took
- * 1.4 ms for 235k parameters with one shared array, 0.4 ms with two, measured here).
+ * vector is an array of its own: the JIT vectorises the update loops only then (BENCHMARKS.md,
+ * "Optimizer state layout").
  *
  * <p>Each {@link #step} does, in this order: g += lambda·w (weight decay); if the L2 norm of g
  * exceeds clipNorm, g *= clipNorm/‖g‖; lr_t = learningRate · schedule.factor(t); the rule of the

@@ -7,12 +7,11 @@ import org.dptrain.names.Names;
  * The element type of an exported model's input, output and constants.
  *
  * <p>{@link #FLOAT64} is the default: it reproduces dptrain's own double-precision forward pass
- * to round-off (measured in ONNX Runtime 1.20: 1.7e-13 on the probabilities of a trained
- * 784-256-128-10 Fashion-MNIST model), and ONNX Runtime's CPU provider runs every operator the
- * exporter writes for it. {@link #FLOAT32} is for runtimes or accelerators without double
- * kernels (GPU, mobile, browser); float32 carries 24 bits, and the same trained model's
- * probabilities then differ from ours by up to 4.5e-5 (no predicted class changed in 1,000
- * images): not the 1e-6 we hold exports to.
+ * to round-off, and ONNX Runtime's CPU provider runs every operator the exporter writes for it.
+ * {@link #FLOAT32} is for runtimes or accelerators without double kernels (GPU, mobile,
+ * browser); float32 carries 24 bits, so a trained model's probabilities may differ from ours by
+ * more than the 1e-6 we hold float64 exports to (BENCHMARKS.md, "ONNX export" has the measured
+ * differences).
  */
 public enum OnnxElementType {
   /** IEEE-754 single precision (ONNX {@code tensor(float)}). */

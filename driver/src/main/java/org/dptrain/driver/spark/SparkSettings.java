@@ -12,9 +12,8 @@ public final class SparkSettings {
   /**
    * Kryo with registration required and dptrain's registrator (overwriting other values, since
    * dptrain's wire format depends on them), and per-step settings measured to cut the cost of a
-   * synchronisation (kept when already set, e.g. by spark-submit from conf/spark-defaults.conf).
-   * Measured here in local[2] on the Fashion-MNIST sample: 52 ms per synchronous step with Spark's
-   * defaults, 42 ms with these, on a loaded host (see BENCHMARKS.md).
+   * synchronisation (kept when already set, e.g. by spark-submit from conf/spark-defaults.conf;
+   * BENCHMARKS.md, "Cost of one synchronisation", has the step times with and without them).
    */
   public static SparkConf apply(SparkConf conf) {
     conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
