@@ -79,11 +79,11 @@ class GradientCheckTest {
 
   /** The output activations each loss is checked with. */
   static List<Activation> outputsFor(Loss loss) {
-    switch (loss) {
-      case CROSS_ENTROPY: return List.of(Activation.SOFTMAX);
-      case BINARY_CROSS_ENTROPY: return List.of(Activation.SIGMOID);
-      default: return HIDDEN;
-    }
+    return switch (loss) {
+      case CROSS_ENTROPY -> List.of(Activation.SOFTMAX);
+      case BINARY_CROSS_ENTROPY -> List.of(Activation.SIGMOID);
+      case MSE, SSE -> HIDDEN;
+    };
   }
 
   static Stream<Case> grid() {
@@ -347,18 +347,17 @@ class GradientCheckTest {
     Arrays.fill(y, 0.0);
     for (int c = 0; c < BATCH; c++) {
       switch (spec.loss()) {
-        case CROSS_ENTROPY:
-          y[c * k + rnd.nextInt(k)] = 1.0;
-          break;
-        case BINARY_CROSS_ENTROPY:
+        case CROSS_ENTROPY -> y[c * k + rnd.nextInt(k)] = 1.0;
+        case BINARY_CROSS_ENTROPY -> {
           for (int r = 0; r < k; r++) {
             y[c * k + r] = rnd.nextBoolean() ? 1.0 : 0.0;
           }
-          break;
-        default:
+        }
+        case MSE, SSE -> {
           for (int r = 0; r < k; r++) {
             y[c * k + r] = rnd.nextDouble(-1.0, 1.0);
           }
+        }
       }
     }
   }
