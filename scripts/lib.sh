@@ -52,8 +52,12 @@ module_classpath() {
   echo "$DPTRAIN_HOME/$m/target/classes:$(cat "$DPTRAIN_HOME/$m/target/classpath.txt")"
 }
 
-# java with Spark's module options for Java 17+ (conf/java-options).
+# java with Spark's module options for Java 17+ (conf/java-options). With DPTRAIN_DEBUG set (to
+# anything), Spark's reports of failed tasks reach the log too (conf/log4j2.properties keeps them
+# out otherwise: the error dptrain prints names the file and line).
 run_java() {
   command -v java >/dev/null || die "java is needed (Java 17 or later)"
-  exec java @"$DPTRAIN_HOME/conf/java-options" ${DPTRAIN_JAVA_OPTS:-} "$@"
+  local debug=()
+  [ -z "${DPTRAIN_DEBUG+set}" ] || debug=(-Ddptrain.sparkTaskLog=warn)
+  exec java @"$DPTRAIN_HOME/conf/java-options" ${DPTRAIN_JAVA_OPTS:-} "${debug[@]+"${debug[@]}"}" "$@"
 }

@@ -4,6 +4,7 @@ import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code native}: native or an error;</li>
  *   <li>{@code java}: pure Java (vectorised when {@code jdk.incubator.vector} is present).</li>
  * </ul>
- * The choice, and the reason when auto could not load native, is logged once at INFO.
+ * The choice, and the reason when auto could not load native, is logged once at INFO in one line
+ * ({@link #announcement}).
  */
 public final class Blas {
   /** System property that selects the implementation: auto, native or java. */
@@ -69,8 +71,12 @@ public final class Blas {
    * @throws IllegalStateException when no native BLAS loads on this machine, with the reason
    */
   public static BLAS nativeOrFail() {
+    return nativeOrFail(NativeBLAS::getInstance);
+  }
+
+  private static BLAS nativeOrFail(Supplier<BLAS> nativeBlas) {
     try {
-      return NativeBLAS.getInstance();
+      return nativeBlas.get();
     } catch (RuntimeException | LinkageError e) {
       throw new IllegalStateException("no native BLAS on this machine (install libopenblas0-pthread"
           + " or another libblas.so.3): " + rootMessage(e), e);
@@ -78,33 +84,56 @@ public final class Blas {
   }
 
   static BLAS choose(String choice) {
+    return choose(choice, NativeBLAS::getInstance);
+  }
+
+  /**
+   * The BLAS for {@code choice}, with {@code nativeBlas} loading the native one; logs
+   * {@link #announcement} once at INFO. (netlib's own warnings while it probes for native
+   * libraries are kept out of the console by conf/log4j2.properties: this line says it all.)
+   */
+  static BLAS choose(String choice, Supplier<BLAS> nativeBlas) {
     String c = choice.trim().toLowerCase(Locale.ROOT);
+    BLAS chosen;
+    Throwable nativeFailure = null;
     switch (c) {
-      case "java": {
-        BLAS b = java();
-        LOG.info("BLAS: {} ({}=java)", describe(b), PROPERTY);
-        return b;
-      }
-      case "native": {
-        BLAS b = nativeOrFail();
-        LOG.info("BLAS: {} ({}=native)", describe(b), PROPERTY);
-        return b;
-      }
-      case "auto": {
+      case "java":
+        chosen = java();
+        break;
+      case "native":
+        chosen = nativeOrFail(nativeBlas);
+        break;
+      case "auto":
         try {
-          BLAS b = NativeBLAS.getInstance();
-          LOG.info("BLAS: {}", describe(b));
-          return b;
+          chosen = nativeBlas.get();
         } catch (RuntimeException | LinkageError e) {
-          BLAS b = java();
-          LOG.info("BLAS: {}; native BLAS not available: {}", describe(b), rootMessage(e));
-          return b;
+          chosen = java();
+          nativeFailure = e;
         }
-      }
+        break;
       default:
         throw new IllegalArgumentException("system property " + PROPERTY + "='" + choice
             + "' is not one of: auto, native, java");
     }
+    LOG.info(announcement(chosen, c, nativeFailure));
+    return chosen;
+  }
+
+  /**
+   * The one line that says which BLAS runs: {@code "BLAS: JNIBLAS (native)"}, with
+   * {@code " (dptrain.blas=java)"} when chosen by the property, or for auto without native
+   * {@code "BLAS: VectorBLAS (pure Java); no native BLAS loaded (<reason>): install
+   * libopenblas0-pthread for native speed"}.
+   *
+   * @param nativeFailure why auto could not load native, or null
+   */
+  static String announcement(BLAS chosen, String choice, Throwable nativeFailure) {
+    String line = "BLAS: " + describe(chosen);
+    if (nativeFailure != null) {
+      return line + "; no native BLAS loaded (" + rootMessage(nativeFailure) + "): install"
+          + " libopenblas0-pthread (or another libblas.so.3) for native speed";
+    }
+    return choice.equals(DEFAULT_CHOICE) ? line : line + " (" + PROPERTY + "=" + choice + ")";
   }
 
   private static String rootMessage(Throwable e) {

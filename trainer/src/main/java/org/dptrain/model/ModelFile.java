@@ -1,14 +1,11 @@
 package org.dptrain.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -25,6 +22,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.dptrain.json.BadDocumentException;
+import org.dptrain.json.BoundedJson;
 import org.dptrain.network.NetworkSpec;
 
 /**
@@ -38,6 +37,10 @@ import org.dptrain.network.NetworkSpec;
  *              ...any further fields}
  * weights.bin numParams little-endian IEEE-754 doubles: for each layer, W row-major, then b
  * </pre>
+ *
+ * <p>model.json is read with {@link BoundedJson} (nesting, size and length limits, no key twice);
+ * weights.bin with {@link Float64Codec}. Of the further fields, {@code numFeatures} (written by
+ * training) is checked against {@code layers[0]}.
  */
 public final class ModelFile {
   public static final String FORMAT = "dptrain-model";
@@ -47,6 +50,10 @@ public final class ModelFile {
   /** The fields every model.json has; a reader needs nothing else. */
   public static final List<String> REQUIRED_FIELDS =
       List.of("format", "formatVersion", "layers", "activations", "loss", "weights");
+  /** The optional field holding the input width; when present it must equal layers[0]. */
+  public static final String NUM_FEATURES = "numFeatures";
+  /** Largest weights file read: the most bytes a Java array holds. */
+  static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -138,10 +145,16 @@ public final class ModelFile {
       throw new ModelFileException("model directory not found: " + dir);
     }
     return decode(dir.toString(), name -> {
+      Path file = dir.resolve(name);
       try {
-        return Files.readAllBytes(dir.resolve(name));
+        BoundedJson.checkSize(Files.size(file),
+            name.equals(MODEL_JSON) ? BoundedJson.MAX_DOCUMENT_BYTES : MAX_WEIGHTS_BYTES,
+            file.toString());
+        return Files.readAllBytes(file);
       } catch (NoSuchFileException e) {
         return null;
+      } catch (BadDocumentException e) {
+        throw new ModelFileException(e.getMessage(), e);
       }
     });
   }
@@ -165,8 +178,11 @@ public final class ModelFile {
    * @throws IllegalArgumentException if a weight is NaN or infinite
    */
   public static Encoded encode(Model model) throws IOException {
-    checkFinite(model.weights());
-    byte[] weights = encode(model.weights());
+    String bad = Float64Codec.nonFinite(model.weights(), "parameter");
+    if (bad != null) {
+      throw new IllegalArgumentException(bad + "; a model holds only finite weights");
+    }
+    byte[] weights = Float64Codec.encode(model.weights());
     return new Encoded(JSON.writeValueAsBytes(toJson(model, sha256(weights))), weights);
   }
 
@@ -186,11 +202,9 @@ public final class ModelFile {
     }
     JsonNode root;
     try {
-      root = JSON.readTree(jsonBytes);
-    } catch (JsonProcessingException e) {
-      throw new ModelFileException(jsonPath + " is not valid JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")", e);
+      root = BoundedJson.readTree(jsonBytes, jsonPath);
+    } catch (BadDocumentException e) {
+      throw new ModelFileException(e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new ModelFileException(jsonPath + " must hold a JSON object");
@@ -214,6 +228,7 @@ public final class ModelFile {
           + " is not one this dptrain reads (" + FORMAT_VERSION + ")");
     }
     NetworkSpec spec = readSpec(jsonPath, root);
+    checkNumFeatures(jsonPath, root, spec);
     JsonNode w = root.get("weights");
     String file = text(jsonPath, w, "file");
     if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals(".")
@@ -252,13 +267,11 @@ public final class ModelFile {
       throw new ModelFileException(weightsPath + " was altered or corrupted: its SHA-256 is "
           + actualSha + ", " + MODEL_JSON + " records " + expectedSha);
     }
-    double[] weights = new double[spec.numParams()];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(weights);
-    for (int i = 0; i < weights.length; i++) {
-      if (!Double.isFinite(weights[i])) {
-        throw new ModelFileException(weightsPath + ": parameter " + i + " is " + weights[i]
-            + "; a model holds only finite weights");
-      }
+    double[] weights = Float64Codec.decode(bytes, spec.numParams());
+    String bad = Float64Codec.nonFinite(weights, "parameter");
+    if (bad != null) {
+      throw new ModelFileException(weightsPath + ": " + bad
+          + "; a model holds only finite weights");
     }
     ObjectNode extra = ((ObjectNode) root).deepCopy();
     extra.remove(REQUIRED_FIELDS);
@@ -286,22 +299,6 @@ public final class ModelFile {
       root.set(e.getKey(), e.getValue());
     }
     return root;
-  }
-
-  private static void checkFinite(double[] weights) {
-    for (int i = 0; i < weights.length; i++) {
-      if (!Double.isFinite(weights[i])) {
-        throw new IllegalArgumentException("parameter " + i + " is " + weights[i]
-            + "; a model holds only finite weights");
-      }
-    }
-  }
-
-  /** The weights as weights.bin holds them. */
-  static byte[] encode(double[] weights) {
-    ByteBuffer buf = ByteBuffer.allocate(8 * weights.length).order(ByteOrder.LITTLE_ENDIAN);
-    buf.asDoubleBuffer().put(weights);
-    return buf.array();
   }
 
   /** Lower-case hex SHA-256. */
@@ -347,6 +344,24 @@ public final class ModelFile {
       return NetworkSpec.of(layers, acts, lossNode.asText());
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(jsonPath + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A {@value #NUM_FEATURES} field, when present, is the input layer's width. */
+  private static void checkNumFeatures(String jsonPath, JsonNode root, NetworkSpec spec)
+      throws ModelFileException {
+    JsonNode n = root.get(NUM_FEATURES);
+    if (n == null) {
+      return;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw new ModelFileException(jsonPath + ": " + NUM_FEATURES + " must be an integer, got "
+          + n);
+    }
+    if (n.intValue() != spec.inputSize()) {
+      throw new ModelFileException(jsonPath + ": " + NUM_FEATURES + " is " + n.intValue()
+          + " but layers[0] is " + spec.inputSize() + "; the input layer takes " + NUM_FEATURES
+          + " features");
     }
   }
 

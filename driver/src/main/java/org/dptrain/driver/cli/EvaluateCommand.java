@@ -51,11 +51,8 @@ final class EvaluateCommand implements Callable<Integer> {
     try (Sessions session = Sessions.start("dptrain evaluate", master)) {
       SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      LoadedData d = DataLoader.load(spark, dataArgs.options(data), targets);
-      if (d.numFeatures() != m.spec().inputSize()) {
-        throw new IllegalArgumentException(data + " has " + d.numFeatures()
-            + " features; the model takes " + m.spec().inputSize());
-      }
+      LoadedData d = DataLoader.loadForModel(spark, dataArgs.options(data), targets,
+          m.spec().inputSize());
       JavaRDD<Block> blocks = BlockStacker.stack(d, targets,
           partitions != null ? partitions : sc.defaultParallelism(), ModelScaling.of(m));
       Metrics metrics = Evaluator.evaluate(sc, blocks, m.spec(), m.weights(), targets.type());

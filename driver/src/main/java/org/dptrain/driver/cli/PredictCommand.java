@@ -77,12 +77,8 @@ final class PredictCommand implements Callable<Integer> {
     try (Sessions session = Sessions.start("dptrain predict", master)) {
       SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      LoadedData d = DataLoader.load(spark, dataArgs.options(data).withLabelsOptional(true),
-          targets);
-      if (d.numFeatures() != spec.inputSize()) {
-        throw new IllegalArgumentException(data + " has " + d.numFeatures()
-            + " features; the model takes " + spec.inputSize());
-      }
+      LoadedData d = DataLoader.loadForModel(spark,
+          dataArgs.options(data).withLabelsOptional(true), targets, spec.inputSize());
       FeatureScaling scaling = ModelScaling.of(m);
       Broadcast<double[]> bw = sc.broadcast(m.weights());
       TaskType type = targets.type();

@@ -15,8 +15,9 @@ import org.apache.spark.sql.SparkSession;
  *   <li>PARQUET is read by Spark, with the hidden {@code _metadata} columns locating each row.
  *       Schema problems are found here; nulls and wrong vector widths when stacking.</li>
  *   <li>IDX files are read on the driver (Hadoop filesystem or {@code classpath:}), checked
- *       (header, lengths, image and label counts, labels against the task) and shipped to
- *       executors in large chunks; pixels are scaled to [0, 1] (value / 255).</li>
+ *       (header, lengths, image and label counts, labels against the task), never reading
+ *       more than the header promises, and shipped to executors in chunks below Spark's
+ *       recommended task size; pixels are scaled to [0, 1] (value / 255).</li>
  * </ul>
  *
  * Every problem with the input is a {@link DataValidationException}; Spark failures that carry
@@ -43,6 +44,32 @@ public final class DataLoader {
    * @throws IllegalArgumentException for options that do not fit the format
    */
   public static LoadedData load(SparkSession spark, DataOptions options, Targets targets) {
+    return load(spark, options, targets, null);
+  }
+
+  /**
+   * Reads data for a model that takes {@code inputSize} features (to evaluate or predict). LIBSVM
+   * does not record its width, so without {@code options.numFeatures()} it is read with the
+   * model's: a file whose highest index is below it is read as it is, an index beyond it is an
+   * error naming the file, line and index. Every format must then give {@code inputSize}
+   * features.
+   *
+   * @throws IllegalArgumentException if the data has another number of features, naming both
+   * @see #load(SparkSession, DataOptions, Targets)
+   */
+  public static LoadedData loadForModel(SparkSession spark, DataOptions options, Targets targets,
+      int inputSize) {
+    LoadedData d = load(spark, options, targets, inputSize);
+    if (d.numFeatures() != inputSize) {
+      throw new IllegalArgumentException(options.path() + " has " + d.numFeatures()
+          + " features; the model takes " + inputSize);
+    }
+    return d;
+  }
+
+  /** @param modelWidth the width a LIBSVM file without numFeatures takes, or null to infer it */
+  private static LoadedData load(SparkSession spark, DataOptions options, Targets targets,
+      Integer modelWidth) {
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(targets, "targets");
@@ -57,16 +84,15 @@ public final class DataLoader {
           + format.id() + ": " + options.path());
     }
     try {
-      switch (format) {
-        case LIBSVM:
-          return LibsvmSource.load(spark, options, conf);
-        case CSV:
-          return CsvSource.load(spark, options, conf);
-        case PARQUET:
-          return ParquetSource.load(spark, options, conf);
-        default:
-          return IdxSource.load(spark, options, targets, conf);
-      }
+      return switch (format) {
+        case LIBSVM -> modelWidth != null && options.numFeatures() == null
+            ? LibsvmSource.load(spark, options.withNumFeatures(modelWidth), conf,
+                "the model's " + modelWidth + " features")
+            : LibsvmSource.load(spark, options, conf);
+        case CSV -> CsvSource.load(spark, options, conf);
+        case PARQUET -> ParquetSource.load(spark, options, conf);
+        case IDX -> IdxSource.load(spark, options, targets, conf);
+      };
     } catch (Exception e) {
       throw DataValidationException.unwrap(e);
     }

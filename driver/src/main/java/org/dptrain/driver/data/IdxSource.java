@@ -23,63 +23,68 @@ import org.apache.spark.sql.SparkSession;
  * followed by the data, row-major.
  *
  * <p>Both files are read on the driver (they must fit in its memory), through the Hadoop
- * FileSystem API or from the classpath, and shipped to executors in a few large chunks of bytes
- * from which the rows are built there. Features are the pixels in row-major order scaled to
- * [0, 1] (value / 255); labels are the class numbers.
+ * FileSystem API or from the classpath, reading no more than their headers promise (see
+ * {@link #read}), and shipped to executors in chunks of about {@link #CHUNK_BYTES} bytes from
+ * which the rows are built there. Features are the pixels in row-major order scaled to [0, 1]
+ * (value / 255); labels are the class numbers.
  */
 final class IdxSource {
-  /** Bytes of pixels per chunk shipped to executors; at least one chunk per core. */
-  static final long CHUNK_BYTES = 8L << 20;
+  /**
+   * Bytes of pixels per chunk shipped to executors; at least one chunk per core. Each chunk
+   * travels inside its task, so a chunk stays below Spark's recommended task size (1000 KiB).
+   */
+  static final long CHUNK_BYTES = 512L << 10;
+  /** Most data bytes one IDX file may promise: what one Java array holds. */
+  static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+  /** Bytes past the promised data that are counted for the message before giving up. */
+  static final int TRAILING_BYTES_COUNTED = 1 << 20;
 
   private static final int UNSIGNED_BYTE = 0x08;
 
   private IdxSource() {}
 
+  /** A read IDX file: its dimensions and the data after its header. */
+  record IdxFile(int[] dims, byte[] data) {}
+
   static LoadedData load(SparkSession spark, DataOptions options, Targets targets,
       HadoopConf conf) {
     String images = options.path();
     String labels = labelsPath(images);
-    byte[] imageBytes = readAll(conf, images);
-    boolean labelsExist;
     try {
-      labelsExist = SourceFiles.exists(conf.get(), labels);
+      // a missing labels file is said before anything about the images file but its absence
+      if (!SourceFiles.exists(conf.get(), labels) && SourceFiles.exists(conf.get(), images)) {
+        throw DataValidationException.noSuchFile(labels, "the labels for " + images);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot look for " + labels + ": " + e.getMessage(), e);
     }
-    if (!labelsExist) {
-      throw DataValidationException.noSuchFile(labels, "the labels for " + images);
-    }
-    byte[] labelBytes = readAll(conf, labels);
-    int[] imageDims = header(images, imageBytes, 3, "an images");
-    int[] labelDims = header(labels, labelBytes, 1, "a labels");
+    IdxFile imageFile = read(conf, images, 3, "an images");
+    IdxFile labelFile = read(conf, labels, 1, "a labels");
+    int[] imageDims = imageFile.dims();
     int n = imageDims[0];
-    long width = (long) imageDims[1] * imageDims[2];
-    if (width < 1 || width > Integer.MAX_VALUE / 2) {
-      throw new DataValidationException(images, null, "unreadable IDX header: images of "
-          + imageDims[1] + "x" + imageDims[2] + " pixels");
-    }
-    String shape = imageDims[1] + "x" + imageDims[2];
-    checkLength(images, imageBytes, 16, n, (int) width, n + " images of " + shape + " bytes");
-    checkLength(labels, labelBytes, 8, labelDims[0], 1, labelDims[0] + " labels");
-    if (n != labelDims[0]) {
+    int width = imageDims[1] * imageDims[2];
+    int numLabels = labelFile.dims()[0];
+    if (n != numLabels) {
       throw new DataValidationException(images, null, "has " + n + " images but " + labels
-          + " has " + labelDims[0] + " labels");
+          + " has " + numLabels + " labels");
     }
     if (n == 0) {
       throw DataValidationException.noExamples(images);
     }
+    String shape = imageDims[1] + "x" + imageDims[2];
     if (options.numFeatures() != null && options.numFeatures() != width) {
       throw new DataValidationException(images, null, "images have " + shape + " = " + width
           + " pixels but numFeatures is " + options.numFeatures());
     }
+    byte[] labelBytes = labelFile.data();
     for (int i = 0; i < n; i++) {
-      String problem = targets.labelProblem(labelBytes[8 + i] & 0xff);
+      String problem = targets.labelProblem(labelBytes[i] & 0xff);
       if (problem != null) {
         throw new DataValidationException(labels, DataValidationException.row(i), problem);
       }
     }
-    return new LoadedData(spark.createDataFrame(rows(spark, images, imageBytes, labelBytes, n,
-        (int) width), LoadedData.SCHEMA), (int) width, DataFormat.IDX);
+    return new LoadedData(spark.createDataFrame(rows(spark, images, imageFile.data(), labelBytes,
+        n, width), LoadedData.SCHEMA), width, DataFormat.IDX);
   }
 
   /** The labels file beside an images file: {@code images-idx3} becomes {@code labels-idx1}. */
@@ -96,17 +101,71 @@ final class IdxSource {
         + name.substring(at + "images-idx3".length());
   }
 
-  private static byte[] readAll(HadoopConf conf, String path) {
+  /**
+   * Reads an IDX file of {@code ndims} dimensions: the header first, then exactly the data it
+   * promises and no more. A header promising more than {@value #MAX_DATA_BYTES} bytes, or more
+   * than half the driver's heap, is refused before any data is read; the data buffer grows only
+   * as bytes arrive, so a header promising much more than the file holds costs nothing; and
+   * reading stops {@value #TRAILING_BYTES_COUNTED} bytes past the promise, so a file (or a gzip
+   * stream) that expands to more than its header says is an error, not an OutOfMemoryError.
+   *
+   * @param kind "an images" or "a labels", for messages
+   * @throws DataValidationException naming the file and what is wrong
+   */
+  static IdxFile read(HadoopConf conf, String path, int ndims, String kind) {
     try (InputStream in = SourceFiles.openBinary(conf.get(), path)) {
-      return in.readAllBytes();
+      int[] dims = header(path, in.readNBytes(4 + 4 * ndims), ndims, kind);
+      int itemBytes = 1;
+      for (int d = 1; d < ndims; d++) {
+        itemBytes = (int) Math.min((long) itemBytes * dims[d], Integer.MAX_VALUE);
+      }
+      String promise = ndims == 3 ? dims[0] + " images of " + dims[1] + "x" + dims[2] + " bytes"
+          : dims[0] + " labels";
+      if (ndims == 3 && (itemBytes < 1 || itemBytes > Integer.MAX_VALUE / 2)) {
+        throw new DataValidationException(path, null, "unreadable IDX header: images of "
+            + dims[1] + "x" + dims[2] + " pixels");
+      }
+      long dataBytes = (long) dims[0] * itemBytes;
+      long heap = Runtime.getRuntime().maxMemory() / 2;
+      if (dataBytes > MAX_DATA_BYTES || dataBytes > heap) {
+        throw new DataValidationException(path, null, "the header promises " + promise + " = "
+            + dataBytes + " bytes, more than the driver reads from one IDX file ("
+            + Math.min(MAX_DATA_BYTES, heap) + " bytes: at most " + MAX_DATA_BYTES
+            + " and half the driver's heap)");
+      }
+      byte[] data = in.readNBytes((int) dataBytes);
+      if (data.length < dataBytes) {
+        long complete = data.length / itemBytes;
+        throw new DataValidationException(path, DataValidationException.row(complete), "the data "
+            + "ends here: the header promises " + promise + ", the file holds " + complete
+            + " complete");
+      }
+      long extra = countRest(in, TRAILING_BYTES_COUNTED);
+      if (extra > 0) {
+        throw new DataValidationException(path, null, "has " + (extra > TRAILING_BYTES_COUNTED
+            ? "more than " + TRAILING_BYTES_COUNTED : String.valueOf(extra)) + " bytes after the "
+            + promise + " its header promises");
+      }
+      return new IdxFile(dims, data);
     } catch (IOException e) {
       throw new DataValidationException(path, null, "cannot be read: " + e.getMessage());
     }
   }
 
+  /** The bytes left in {@code in}, counted up to {@code limit} + 1. */
+  private static long countRest(InputStream in, int limit) throws IOException {
+    byte[] buf = new byte[8192];
+    long count = 0;
+    for (int r; count <= limit && (r = in.read(buf)) >= 0; ) {
+      count += r;
+    }
+    return count;
+  }
+
   /**
    * The dimensions in an IDX header.
    *
+   * @param bytes the file's first 4 + 4 × ndims bytes, or all of it when it is shorter
    * @param kind "an images" or "a labels", for messages
    * @throws DataValidationException {@code unreadable IDX header: ...} saying what is wrong
    */
@@ -147,22 +206,6 @@ final class IdxSource {
     return new DataValidationException(file, null, "unreadable IDX header: " + why);
   }
 
-  /** The data after the header must be exactly count items of itemBytes bytes. */
-  private static void checkLength(String file, byte[] bytes, int headerSize, int count,
-      int itemBytes, String promise) {
-    long expected = headerSize + (long) count * itemBytes;
-    if (bytes.length < expected) {
-      long complete = (bytes.length - headerSize) / itemBytes;
-      throw new DataValidationException(file, DataValidationException.row(complete), "the data "
-          + "ends here: the header promises " + promise + ", the file holds " + complete
-          + " complete");
-    }
-    if (bytes.length > expected) {
-      throw new DataValidationException(file, null, "has " + (bytes.length - expected)
-          + " bytes after the " + promise + " its header promises");
-    }
-  }
-
   /**
    * Rows built on executors from chunks of [start row (int64), m labels, m × width pixels].
    */
@@ -178,8 +221,8 @@ final class IdxSource {
       int m = end - start;
       byte[] chunk = new byte[8 + m + m * width];
       ByteBuffer.wrap(chunk).putLong(0, start);
-      System.arraycopy(labels, 8 + start, chunk, 8, m);
-      System.arraycopy(images, 16 + start * width, chunk, 8 + m, m * width);
+      System.arraycopy(labels, start, chunk, 8, m);
+      System.arraycopy(images, start * width, chunk, 8 + m, m * width);
       list.add(chunk);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -3,6 +3,7 @@ package org.dptrain.driver.data;
 import java.util.Arrays;
 import java.util.List;
 import java.util.StringTokenizer;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -19,6 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * as Spark's {@code MLUtils.loadLibSVMFile} does. Features become sparse vectors.
  */
 final class LibsvmSource {
+  /** An integer in decimal: one that does not fit an int is out of range, not malformed. */
+  private static final Pattern DIGITS = Pattern.compile("[+-]?[0-9]+");
+
   private LibsvmSource() {}
 
   /** One parsed line; indices are 0-based. */
@@ -26,17 +30,28 @@ final class LibsvmSource {
 
   /**
    * Parses every line once (validating syntax, counting examples and finding the largest index),
-   * then builds the frame lazily.
+   * then builds the frame lazily. An index beyond {@code options.numFeatures()} is an error
+   * saying it {@code exceeds numFeatures N}.
    */
   static LoadedData load(SparkSession spark, DataOptions options, HadoopConf conf) {
+    return load(spark, options, conf, null);
+  }
+
+  /**
+   * As {@link #load(SparkSession, DataOptions, HadoopConf)}, with {@code width} naming where
+   * numFeatures came from in that message ({@code "the model's 784 features"}); null for
+   * {@code "numFeatures N"}.
+   */
+  static LoadedData load(SparkSession spark, DataOptions options, HadoopConf conf, String width) {
     List<Path> files = SourceFiles.list(conf.get(), options.path());
     if (files.isEmpty()) {
       throw DataValidationException.noExamples(options.path());
     }
     JavaHadoopRDD<LongWritable, Text> lines = TextSource.lines(spark, conf, files);
     int limit = options.numFeatures() == null ? Integer.MAX_VALUE : options.numFeatures();
+    String limitName = width != null ? width : "numFeatures " + limit;
 
-    TextSource.LineReader<Line> parser = (file, offset, text) -> parse(text, limit);
+    TextSource.LineReader<Line> parser = (file, offset, text) -> parse(text, limit, limitName);
     List<long[]> stats = lines.mapPartitionsWithInputSplit(
         TextSource.each(conf, parser), false).mapPartitions(it -> {
           long[] countAndMax = new long[2];
@@ -65,7 +80,7 @@ final class LibsvmSource {
     }
 
     TextSource.LineReader<Row> toRow = (file, offset, text) -> {
-      Line l = parse(text, numFeatures);
+      Line l = parse(text, numFeatures, limitName);
       return l == null ? null : RowFactory.create(
           Vectors.sparse(numFeatures, l.indices(), l.values()), l.label(), file, offset);
     };
@@ -78,9 +93,11 @@ final class LibsvmSource {
    * Parses one line; null for a blank or comment line.
    *
    * @param numFeatures the largest index allowed
+   * @param limitName what numFeatures is, in the message of an index beyond it
+   *     ({@code "index 9 in \"9:1\" exceeds <limitName>"})
    * @throws LineProblem saying what is wrong
    */
-  static Line parse(String text, int numFeatures) {
+  static Line parse(String text, int numFeatures, String limitName) {
     String line = text.strip();
     if (line.isEmpty() || line.startsWith("#")) {
       return null;
@@ -109,6 +126,12 @@ final class LibsvmSource {
       try {
         index = Integer.parseInt(indexText);
       } catch (NumberFormatException e) {
+        if (DIGITS.matcher(indexText).matches()) {
+          throw new LineProblem("index " + TextSource.quote(indexText) + " in "
+              + TextSource.quote(token) + " is out of range: " + (indexText.startsWith("-")
+                  ? "indices are 1-based" : numFeatures == Integer.MAX_VALUE
+                      ? "indices go up to " + Integer.MAX_VALUE : "it exceeds " + limitName));
+        }
         throw new LineProblem("index " + TextSource.quote(indexText) + " in "
             + TextSource.quote(token) + " is not an integer");
       }
@@ -122,7 +145,7 @@ final class LibsvmSource {
       }
       if (index > numFeatures) {
         throw new LineProblem("index " + index + " in " + TextSource.quote(token)
-            + " exceeds numFeatures " + numFeatures);
+            + " exceeds " + limitName);
       }
       double value;
       try {

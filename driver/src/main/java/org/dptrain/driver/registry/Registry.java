@@ -1,9 +1,9 @@
 package org.dptrain.driver.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +15,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.dptrain.driver.fs.ModelStore;
 import org.dptrain.driver.fs.SafeName;
+import org.dptrain.json.BadDocumentException;
+import org.dptrain.json.BoundedJson;
 
 /**
  * One named entry of a model registry, {@code ROOT/NAME}, on any Hadoop filesystem:
@@ -43,7 +45,8 @@ public final class Registry {
   private static final Pattern STAGING = Pattern.compile("\\.(v\\d{6}|" + CHAMPION_FILE
       + ")\\.tmp-.*");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Most bytes of a champion pointer read: a version name and a line break need 8. */
+  static final int MAX_POINTER_BYTES = 64;
 
   private final ModelStore store;
   private final String name;
@@ -112,7 +115,13 @@ public final class Registry {
    */
   public String champion() throws IOException {
     Path pointer = new Path(dir, CHAMPION_FILE);
-    byte[] bytes = store.readFile(pointer);
+    byte[] bytes;
+    try {
+      bytes = readAtMost(pointer, MAX_POINTER_BYTES);
+    } catch (BadDocumentException e) {
+      throw new RegistryException(e.getMessage() + ", not a version name like v000001; the"
+          + " registry is damaged (repair it with dptrain registry promote)");
+    }
     if (bytes == null) {
       return null;
     }
@@ -201,18 +210,27 @@ public final class Registry {
    */
   public JsonNode record(String version) throws IOException {
     Path file = new Path(versionDir(version), REGISTRY_JSON);
-    byte[] bytes = store.readFile(file);
-    if (bytes == null) {
-      return null;
-    }
     try {
-      JsonNode node = JSON.readTree(bytes);
+      byte[] bytes = readAtMost(file, BoundedJson.MAX_DOCUMENT_BYTES);
+      if (bytes == null) {
+        return null;
+      }
+      JsonNode node = BoundedJson.readTree(bytes, file.toString());
       if (node == null || !node.isObject()) {
         throw new RegistryException(file + " is not a JSON object");
       }
       return node;
-    } catch (JsonProcessingException e) {
-      throw new RegistryException(file + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (BadDocumentException e) {
+      throw new RegistryException(e.getMessage());
+    }
+  }
+
+  /** The bytes of {@code file}, at most {@code max} of them, or null if it does not exist. */
+  private byte[] readAtMost(Path file, long max) throws IOException {
+    try (InputStream in = store.fs(file).open(file)) {
+      return BoundedJson.readAtMost(in, max, file.toString());
+    } catch (FileNotFoundException e) {
+      return null;
     }
   }
 

@@ -82,6 +82,32 @@ class IdxLoadTest {
   }
 
   @Test
+  void theEmbeddedSampleTravelsInTasksBelowSparksRecommendedSize() {
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.logging.log4j.core.Appender capture =
+        new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
+            org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+          @Override
+          public void append(org.apache.logging.log4j.core.LogEvent event) {
+            warnings.add(event.getMessage().getFormattedMessage());
+          }
+        };
+    capture.start();
+    org.apache.logging.log4j.core.Logger tasks =
+        ((org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager
+            .getContext(false)).getLogger("org.apache.spark.scheduler.TaskSetManager");
+    tasks.addAppender(capture);
+    try {
+      LoadedData train = load(DataOptions.of(DataLoader.SAMPLE_TRAIN), TEN_CLASSES);
+      assertEquals(6000, train.frame().count());
+    } finally {
+      tasks.removeAppender(capture);
+      capture.stop();
+    }
+    assertEquals(List.of(), warnings.stream().filter(w -> w.contains("very large size")).toList());
+  }
+
+  @Test
   void fileTooShortForAHeader() {
     Path file = write(dir, "a-images-idx3-ubyte", new byte[] {0, 0, 8});
     write(dir, "a-labels-idx1-ubyte", idx(new int[] {0}, new byte[0]));
@@ -159,6 +185,38 @@ class IdxLoadTest {
     write(dir, "a-labels-idx1-ubyte", idx(new int[] {2}, new byte[] {0, 1}));
     fails(file + ": has 6 bytes after the 2 images of 2x3 bytes its header promises",
         () -> load(file, THREE_CLASSES));
+  }
+
+  @Test
+  void aGzipBombIsAClearErrorNotAnOutOfMemoryError() throws Exception {
+    // 3,000 concatenated gzip members of 1 MiB of zeros after a valid file of 2 images: ~3 MB
+    // on disk that inflate to ~3 GB, more than a byte array holds and than the test heap
+    java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+    bomb.write(gzip(idx(new int[] {2, 2, 3}, Arrays.copyOf(PIXELS, 12))));
+    byte[] member = gzip(new byte[1 << 20]);
+    for (int i = 0; i < 3000; i++) {
+      bomb.write(member);
+    }
+    Path file = write(dir, "a-images-idx3-ubyte.gz", bomb.toByteArray());
+    write(dir, "a-labels-idx1-ubyte.gz", idx(new int[] {2}, new byte[] {0, 1}));
+
+    fails(file + ": has more than " + IdxSource.TRAILING_BYTES_COUNTED + " bytes after the 2"
+        + " images of 2x3 bytes its header promises", () -> load(file, THREE_CLASSES));
+  }
+
+  @Test
+  void aHeaderPromisingMoreThanTheDriverReadsIsRefusedBeforeReading() {
+    Path file = write(dir, "a-images-idx3-ubyte", idx(new int[] {1_000_000, 100, 100}, PIXELS));
+    write(dir, "a-labels-idx1-ubyte", idx(new int[] {3}, LABELS));
+
+    DataValidationException e = org.junit.jupiter.api.Assertions.assertThrows(
+        DataValidationException.class, () -> load(file, THREE_CLASSES));
+    String expected = file + ": the header promises 1000000 images of 100x100 bytes ="
+        + " 10000000000 bytes, more than the driver reads from one IDX file (";
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(expected),
+        e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().endsWith(" bytes: at most "
+        + IdxSource.MAX_DATA_BYTES + " and half the driver's heap)"), e.getMessage());
   }
 
   @Test

@@ -134,6 +134,45 @@ class LibsvmLoadTest {
   }
 
   @Test
+  void anIndexTooLargeForAnIntIsOutOfRangeNotMalformed() {
+    Path file = write(dir, "bad.libsvm", "0 1:1\n1 2:1 99999999999:1\n");
+    fails(hadoopName(file) + " line 2: index \"99999999999\" in \"99999999999:1\" is out of"
+        + " range: indices go up to 2147483647", () -> load(file, THREE_CLASSES));
+    fails(hadoopName(file) + " line 2: index \"99999999999\" in \"99999999999:1\" is out of"
+        + " range: it exceeds numFeatures 3",
+        () -> load(DataOptions.of(file.toString()).withNumFeatures(3), THREE_CLASSES));
+    Path negative = write(dir, "negative.libsvm", "1 -99999999999:1\n");
+    fails(hadoopName(negative) + " line 1: index \"-99999999999\" in \"-99999999999:1\" is out"
+        + " of range: indices are 1-based", () -> load(negative, THREE_CLASSES));
+  }
+
+  @Test
+  void forAModelAFileWhoseHighestIndexIsBelowItsWidthTakesTheModelsWidth() {
+    Path file = write(dir, "narrow.libsvm", "0 1:1\n1 2:0.5\n");
+    LoadedData data = DataLoader.loadForModel(DataTestSupport.spark(),
+        DataOptions.of(file.toString()), THREE_CLASSES, 4);
+    assertEquals(4, data.numFeatures());
+    assertArrayEquals(new double[] {0, 0.5, 0, 0}, vector(rows(data).get(1)).toArray());
+  }
+
+  @Test
+  void forAModelAnIndexBeyondItsWidthNamesTheFileLineAndIndex() {
+    Path file = write(dir, "wide.libsvm", "0 1:1\n1 2:0.5 5:1\n");
+    fails(hadoopName(file) + " line 2: index 5 in \"5:1\" exceeds the model's 4 features",
+        () -> DataLoader.loadForModel(DataTestSupport.spark(), DataOptions.of(file.toString()),
+            THREE_CLASSES, 4));
+  }
+
+  @Test
+  void forAModelAGivenNumFeaturesStillDecidesAndMustMatchTheModel() {
+    Path file = write(dir, "narrow.libsvm", "0 1:1\n1 2:0.5\n");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> DataLoader.loadForModel(DataTestSupport.spark(),
+            DataOptions.of(file.toString()).withNumFeatures(3), THREE_CLASSES, 4));
+    assertEquals(file + " has 3 features; the model takes 4", e.getMessage());
+  }
+
+  @Test
   void valueThatIsNotANumber() {
     Path file = write(dir, "bad.libsvm", "1 2:x\n");
     fails(hadoopName(file) + " line 1: value \"x\" in \"2:x\" is not a number",

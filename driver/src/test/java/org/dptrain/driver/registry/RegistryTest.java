@@ -171,4 +171,33 @@ class RegistryTest {
     assertEquals("file:" + tmp.resolve("churn/v000002/registry.json") + " is not a JSON object",
         e.getMessage());
   }
+
+  @Test
+  void aRecordPastTheJsonLimitsIsRefusedNamingTheFile() throws IOException {
+    Registry r = entry();
+    r.addVersion("v000001", List.of(new ModelStore.NamedBytes(Registry.REGISTRY_JSON,
+        ("{\"deep\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}")
+            .getBytes(StandardCharsets.UTF_8))));
+    RegistryException deep = assertThrows(RegistryException.class, () -> r.record("v000001"));
+    assertTrue(deep.getMessage().startsWith("file:" + tmp.resolve("churn/v000001/registry.json")
+        + " is refused: Document nesting depth (65) exceeds the maximum allowed (64)"),
+        deep.getMessage());
+    r.addVersion("v000002", List.of(new ModelStore.NamedBytes(Registry.REGISTRY_JSON,
+        "{\"metric\": 1,\n\"metric\": 2}".getBytes(StandardCharsets.UTF_8))));
+    RegistryException dup = assertThrows(RegistryException.class, () -> r.record("v000002"));
+    assertEquals("file:" + tmp.resolve("churn/v000002/registry.json") + ": field 'metric' appears"
+        + " twice (lines 1 and 2)", dup.getMessage());
+  }
+
+  @Test
+  void aHugeChampionPointerIsRefusedWithoutReadingItAll() throws IOException {
+    Registry r = entry();
+    add(r, "v000001");
+    java.nio.file.Path pointer = tmp.resolve("churn").resolve(Registry.CHAMPION_FILE);
+    Files.writeString(pointer, "v000001" + " ".repeat(10_000));
+    RegistryException e = assertThrows(RegistryException.class, r::champion);
+    assertEquals("file:" + pointer + " has more than " + Registry.MAX_POINTER_BYTES + " bytes, the"
+        + " most dptrain reads, not a version name like v000001; the registry is damaged (repair"
+        + " it with dptrain registry promote)", e.getMessage());
+  }
 }
