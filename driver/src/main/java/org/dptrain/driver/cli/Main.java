@@ -103,7 +103,8 @@ public final class Main implements Runnable {
     boolean badInput = t instanceof IllegalArgumentException || t instanceof ModelFileException
         || t instanceof FileSystemException || t instanceof DataValidationException;
     String message = t instanceof FileSystemException f
-        ? f.getFile() + ": " + (f.getReason() != null ? f.getReason() : describe(f)) : t.getMessage();
+        ? f.getFile() + ": " + (f.getReason() != null ? f.getReason() : describe(f))
+        : t.getMessage();
     err.println("dptrain: " + (badInput ? "error: " : "failed: ") + message);
     if (System.getenv("DPTRAIN_DEBUG") != null) {
       e.printStackTrace(err);

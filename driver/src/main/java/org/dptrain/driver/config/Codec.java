@@ -59,72 +59,41 @@ public interface Codec<T> {
   }
 
   /** Whole numbers (int). */
-  Codec<Integer> INT = new Codec<>() {
-    @Override
-    public Integer parse(String name, String text) {
-      try {
-        return Integer.parseInt(text.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " '" + text + "' is "
-            + (text.trim().matches("-?[0-9]+") ? "out of range" : "not a whole number"));
-      }
-    }
-
-    @Override
-    public Object plain(Integer value) {
-      return value;
-    }
-
-    @Override
-    public SparkKind sparkKind() {
-      return SparkKind.INT;
-    }
-  };
+  Codec<Integer> INT = number(Integer::valueOf, SparkKind.INT, "not a whole number");
 
   /** Whole numbers (long). */
-  Codec<Long> LONG = new Codec<>() {
-    @Override
-    public Long parse(String name, String text) {
-      try {
-        return Long.parseLong(text.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " '" + text + "' is "
-            + (text.trim().matches("-?[0-9]+") ? "out of range" : "not a whole number"));
-      }
-    }
-
-    @Override
-    public Object plain(Long value) {
-      return value;
-    }
-
-    @Override
-    public SparkKind sparkKind() {
-      return SparkKind.LONG;
-    }
-  };
+  Codec<Long> LONG = number(Long::valueOf, SparkKind.LONG, "not a whole number");
 
   /** Real numbers. */
-  Codec<Double> DOUBLE = new Codec<>() {
-    @Override
-    public Double parse(String name, String text) {
-      try {
-        return Double.parseDouble(text.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " '" + text + "' is not a number");
+  Codec<Double> DOUBLE = number(Double::valueOf, SparkKind.DOUBLE, "not a number");
+
+  /**
+   * Numbers read by {@code parser}; text that is not one is "NAME 'TEXT' is WHAT", a whole number
+   * too large for the type "is out of range".
+   */
+  static <T> Codec<T> number(Function<String, T> parser, SparkKind kind, String what) {
+    return new Codec<>() {
+      @Override
+      public T parse(String name, String text) {
+        try {
+          return parser.apply(text.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(name + " '" + text + "' is "
+              + (text.trim().matches("-?[0-9]+") ? "out of range" : what));
+        }
       }
-    }
 
-    @Override
-    public Object plain(Double value) {
-      return value;
-    }
+      @Override
+      public Object plain(T value) {
+        return value;
+      }
 
-    @Override
-    public SparkKind sparkKind() {
-      return SparkKind.DOUBLE;
-    }
-  };
+      @Override
+      public SparkKind sparkKind() {
+        return kind;
+      }
+    };
+  }
 
   /** Text as given. */
   Codec<String> TEXT = new Codec<>() {

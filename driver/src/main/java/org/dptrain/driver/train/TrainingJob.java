@@ -164,36 +164,22 @@ public final class TrainingJob {
           progressBar, checkpoints, blocks, weights, optimizer, start, history);
 
       // the run directory
-      EarlyStopping es = history.earlyStopping();
-      boolean best = history.hasBest();
-      double[] kept = best ? es.bestWeights() : outcome.weights();
-      List<EpochReport> epochs = history.reports();
-      int keptEpoch = best ? es.bestEpoch() : epochs.size();
-      List<Metrics> perEpoch = history.validationPerEpoch();
-      Metrics validation = best ? es.best()
-          : perEpoch.isEmpty() ? null : perEpoch.get(perEpoch.size() - 1);
+      Kept kept = Kept.of(history, outcome);
       ObjectNode extra = Provenance.modelExtra(spark, targets, spec, scaling, partitions, digest,
           c.toMap());
       ObjectNode provenance = (ObjectNode) extra.get("provenance");
       provenance.put("startedAt", started.toString());
       provenance.put("finishedAt", Instant.now().toString());
-      ObjectNode training = extra.putObject("training");
-      training.put("epochsRun", epochs.size());
-      training.put("keptEpoch", keptEpoch);
-      training.put("stoppedEarly", outcome.stoppedEarly());
-      training.put("optimizerSteps", outcome.optimizer().stepCount());
-      training.put("finalTrainLoss", epochs.get(epochs.size() - 1).trainLoss());
-      if (resumed != null) {
-        training.put("resumedFrom", resumed.name());
+      extra.set("training", kept.training(outcome, resumed == null ? null : resumed.name()));
+      if (kept.validation() != null) {
+        extra.putObject("metrics").set("validation", kept.validation().toJson());
       }
-      if (validation != null) {
-        extra.putObject("metrics").set("validation", validation.toJson());
-      }
-      run.commit(new Model(spec, kept, extra));
+      run.commit(new Model(spec, kept.weights(), extra));
       if (store != null) {
         finishCheckpoints(store, output);
       }
-      return new Result(output, epochs, validation, keptEpoch, perEpoch);
+      return new Result(output, kept.epochs(), kept.validation(), kept.epoch(),
+          history.validationPerEpoch());
     } catch (Throwable e) {
       // everything, including Spark's job failures (a checked SparkException thrown unchecked)
       run.abort();
@@ -202,6 +188,41 @@ public final class TrainingJob {
       for (JavaRDD<Block> b : cached) {
         b.unpersist(false);
       }
+    }
+  }
+
+  /**
+   * What a run keeps: the best epoch's weights with early stopping, else the last.
+   *
+   * @param epochs the reports of the epochs run
+   * @param epoch the epoch kept (1-based)
+   * @param validation its validation metrics, or null without validation data
+   */
+  private record Kept(double[] weights, List<EpochReport> epochs, int epoch,
+      Metrics validation) {
+    static Kept of(EpochHistory history, DistributedTrainer.Outcome outcome) {
+      List<EpochReport> epochs = history.reports();
+      if (history.hasBest()) {
+        EarlyStopping es = history.earlyStopping();
+        return new Kept(es.bestWeights(), epochs, es.bestEpoch(), es.best());
+      }
+      List<Metrics> perEpoch = history.validationPerEpoch();
+      return new Kept(outcome.weights(), epochs, epochs.size(),
+          perEpoch.isEmpty() ? null : perEpoch.get(perEpoch.size() - 1));
+    }
+
+    /** model.json's {@code training}: epochs run and kept, steps, final loss, resumed from. */
+    ObjectNode training(DistributedTrainer.Outcome outcome, String resumedFrom) {
+      ObjectNode t = JSON.createObjectNode();
+      t.put("epochsRun", epochs.size());
+      t.put("keptEpoch", epoch);
+      t.put("stoppedEarly", outcome.stoppedEarly());
+      t.put("optimizerSteps", outcome.optimizer().stepCount());
+      t.put("finalTrainLoss", epochs.get(epochs.size() - 1).trainLoss());
+      if (resumedFrom != null) {
+        t.put("resumedFrom", resumedFrom);
+      }
+      return t;
     }
   }
 

@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.dptrain.activation.Activation;
 import org.dptrain.driver.cli.CliTest.Run;
 import org.dptrain.driver.eval.Metric;
+import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
+import org.dptrain.network.NetworkSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,8 +78,8 @@ class CliChecksTest {
   @Test
   void everyOutputIsCheckedBeforeSpark() throws Exception {
     Path file = write("file", "not a directory\n");
-    refused("--output " + file + "/sub: " + file + " is a file, not a directory, so the run"
-        + " directory cannot be created there", "train", "--config", xor(), "--output",
+    refused("--output " + file + "/sub: " + file + " is a file, not a directory, so the"
+        + " output directory cannot be created there", "train", "--config", xor(), "--output",
         file + "/sub");
     Path dir = Files.createDirectories(tmp.resolve("dir"));
     refused("--metrics-file " + dir + " is a directory; name a file to append the metrics to",
@@ -105,5 +109,26 @@ class CliChecksTest {
     Run retrain = cli("retrain", "--help");
     assertTrue(retrain.out().replaceAll("\\s+", " ").contains("Metric compared: "
         + Metric.validNames()), retrain.out());
+  }
+
+  @Test
+  void modelsAreReadThroughTheHadoopFileLayer() throws Exception {
+    Path dir = tmp.resolve("model");
+    Files.createDirectories(dir);
+    ModelFile.writeInto(dir, new Model(NetworkSpec.of(new int[] {2, 3, 1},
+        List.of("tanh", "sigmoid"), "binary_cross_entropy"), new double[13]));
+    Run r = cli("inspect", "--model", "file://" + dir);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("model      file://" + dir + "\n"), r.out());
+    assertTrue(r.out().contains("parameters 13 (weights.bin verified)"), r.out());
+    refused("model directory not found: file://" + tmp.resolve("none"), "inspect", "--model",
+        "file://" + tmp.resolve("none"));
+  }
+
+  @Test
+  void noCommandReplacesAnExistingOutput() throws Exception {
+    Path png = write("a.png", "x");
+    refused(png + ": file exists; choose another --output or remove it", "plot-activations",
+        "--output", png.toString());
   }
 }
