@@ -1,7 +1,8 @@
 package org.dptrain.driver.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import org.dptrain.driver.eval.Metrics;
@@ -31,7 +32,8 @@ import org.dptrain.driver.eval.Metrics;
 public record EpochRecord(int epoch, long step, double trainLoss, double learningRate,
     long examples, double seconds, double computeSeconds, double jobSeconds,
     double broadcastSeconds, double updateSeconds, double samplesPerSecond, int syncs, int steps,
-    ObjectNode validation) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) ObjectNode validation) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The record of an epoch the trainer reported, {@code step} steps into the run. */
   public static EpochRecord of(EpochReport r, long step, Metrics validation) {
@@ -63,26 +65,9 @@ public record EpochRecord(int epoch, long step, double trainLoss, double learnin
     return v == null || !v.isNumber() ? Double.NaN : v.doubleValue();
   }
 
-  /** As one line of {@code metrics.jsonl}. */
+  /** As one line of {@code metrics.jsonl}: the components in order, validation when present. */
   public ObjectNode toJson() {
-    ObjectNode line = JsonNodeFactory.instance.objectNode();
-    line.put("epoch", epoch);
-    line.put("step", step);
-    line.put("trainLoss", trainLoss);
-    line.put("learningRate", learningRate);
-    line.put("examples", examples);
-    line.put("seconds", seconds);
-    line.put("computeSeconds", computeSeconds);
-    line.put("jobSeconds", jobSeconds);
-    line.put("broadcastSeconds", broadcastSeconds);
-    line.put("updateSeconds", updateSeconds);
-    line.put("samplesPerSecond", samplesPerSecond);
-    line.put("syncs", syncs);
-    line.put("steps", steps);
-    if (validation != null) {
-      line.set("validation", validation);
-    }
-    return line;
+    return JSON.valueToTree(this);
   }
 
   /**
@@ -111,21 +96,23 @@ public record EpochRecord(int epoch, long step, double trainLoss, double learnin
   }
 
   private static double number(JsonNode o, String field, String where) {
-    JsonNode n = o.get(field);
-    if (n == null || !n.isNumber()) {
-      throw new IllegalArgumentException(where + ": field '" + field
-          + "' is missing or not a number" + (n == null ? "" : ", got " + n));
-    }
-    return n.doubleValue();
+    return field(o, field, where, false).doubleValue();
   }
 
   private static long wholeNumber(JsonNode o, String field, String where) {
+    return field(o, field, where, true).longValue();
+  }
+
+  /** The field, a number (a whole number fitting a long when {@code whole}). */
+  private static JsonNode field(JsonNode o, String field, String where, boolean whole) {
     JsonNode n = o.get(field);
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
-      throw new IllegalArgumentException(where + ": field '" + field
-          + "' is missing or not a whole number" + (n == null ? "" : ", got " + n));
+    boolean ok = n != null && (whole ? n.isIntegralNumber() && n.canConvertToLong()
+        : n.isNumber());
+    if (!ok) {
+      throw new IllegalArgumentException(where + ": field '" + field + "' is missing or not a "
+          + (whole ? "whole number" : "number") + (n == null ? "" : ", got " + n));
     }
-    return n.longValue();
+    return n;
   }
 
   private static int integer(JsonNode o, String field, String where) {
