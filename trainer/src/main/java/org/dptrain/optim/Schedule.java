@@ -112,6 +112,23 @@ public sealed interface Schedule extends Serializable {
   }
 
   /**
+   * Parses a schedule of a run of {@code totalSteps} optimizer steps: {@link #parse(String)}'s
+   * forms, plus {@code cosine:WARMUP_STEPS}, a cosine to the last of {@code totalSteps}. This is the
+   * one place where that short form expands (the command line and the Spark ML params both use it).
+   *
+   * @throws IllegalArgumentException naming the text and the expected forms
+   */
+  static Schedule parse(String text, long totalSteps) {
+    if (text != null) {
+      String[] parts = text.trim().split(":", -1);
+      if (parts.length == 2 && parts[0].equalsIgnoreCase("cosine")) {
+        return parse(text.trim() + ":" + totalSteps);
+      }
+    }
+    return parse(text);
+  }
+
+  /**
    * Parses {@code constant}, {@code step:STEP_SIZE:GAMMA}, {@code exponential:GAMMA:DECAY_STEPS}
    * or {@code cosine:WARMUP_STEPS:TOTAL_STEPS[:MIN_FACTOR]}.
    *

@@ -178,4 +178,12 @@ class ScheduleTest {
         () -> new Schedule.WarmupCosine(0, 1, Double.NaN));
     assertEquals("cosine schedule: min factor must be in [0, 1], got NaN", cos.getMessage());
   }
+
+  @Test
+  void cosineWithOnlyAWarmupRunsToTheRunsLastStep() {
+    assertEquals(new Schedule.WarmupCosine(5, 300, 0.0), Schedule.parse("cosine:5", 300));
+    assertEquals(new Schedule.WarmupCosine(5, 100, 0.0), Schedule.parse("cosine:5:100", 300));
+    assertEquals(new Schedule.StepDecay(10, 0.5), Schedule.parse("step:10:0.5", 300));
+    assertThrows(IllegalArgumentException.class, () -> Schedule.parse("cosine:400", 300));
+  }
 }

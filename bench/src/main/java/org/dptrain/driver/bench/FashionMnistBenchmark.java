@@ -15,16 +15,20 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.dptrain.activation.Activation;
+import org.dptrain.driver.config.JobConfig;
+import org.dptrain.driver.config.SettingTable;
 import org.dptrain.driver.data.DataLoader;
 import org.dptrain.driver.data.DataOptions;
 import org.dptrain.driver.data.LoadedData;
+import org.dptrain.driver.data.ScalingMethod;
 import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.spark.SparkSettings;
 import org.dptrain.driver.train.EpochReport;
-import org.dptrain.driver.train.JobSettings;
 import org.dptrain.driver.train.TrainingJob;
 import org.dptrain.linalg.Blas;
 import org.dptrain.loss.Loss;
+import org.dptrain.optim.OptimizerSpec;
 
 /**
  * Fashion-MNIST, 784-256-128-10 (relu, relu, softmax), in one Spark session: dptrain with each
@@ -95,13 +99,19 @@ public final class FashionMnistBenchmark {
     for (String k : localSteps) {
       out.println("## dptrain --local-steps " + k);
       Path output = work.resolve("run-k" + k + "-" + System.nanoTime());
-      JobSettings s = new JobSettings(new DataOptions(trainImages, null, null, "label", null,
-          "features", false), new DataOptions(testImages, null, null, "label", null, "features",
-          false),
-          new int[] {784, 256, 128, 10}, List.of("relu", "relu", "softmax"), "cross_entropy", null,
-          optimizer, lr, momentum, 0.9, 0.999, 1e-8, 0.0, 0.0, schedule, batch, epochs, 7L,
-          partitions, k.equals("epoch") ? 0 : Integer.parseInt(k), 1, null, scale, null, 3,
-          output.toString(), null);
+      JobConfig s = JobConfig.builder().set(SettingTable.DATA, trainImages)
+          .set(SettingTable.VALIDATION, testImages)
+          .set(SettingTable.LAYERS, new int[] {784, 256, 128, 10})
+          .set(SettingTable.ACTIVATIONS, List.of(Activation.RELU, Activation.RELU,
+              Activation.SOFTMAX))
+          .set(SettingTable.LOSS, Loss.CROSS_ENTROPY)
+          .set(SettingTable.OPTIMIZER, OptimizerSpec.Kind.parse(optimizer))
+          .set(SettingTable.LEARNING_RATE, lr).set(SettingTable.MOMENTUM, momentum)
+          .set(SettingTable.SCHEDULE, schedule).set(SettingTable.BATCH_SIZE, batch)
+          .set(SettingTable.EPOCHS, epochs).set(SettingTable.PARTITIONS, partitions)
+          .set(SettingTable.LOCAL_STEPS, k.equals("epoch") ? 0 : Integer.parseInt(k))
+          .set(SettingTable.SCALE, ScalingMethod.parse(scale))
+          .set(SettingTable.OUTPUT, output.toString()).build();
       TrainingJob.Result r = TrainingJob.run(spark, s, out);
       double cumulative = 0;
       String reached = "not reached";

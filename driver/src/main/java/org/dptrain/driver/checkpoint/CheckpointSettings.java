@@ -1,11 +1,12 @@
 package org.dptrain.driver.checkpoint;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Objects;
 import org.dptrain.driver.fs.SafeName;
 
 /**
- * Checkpointing and resuming of a training job.
+ * Checkpointing and resuming of a training job (the checkpoint settings of the job's
+ * configuration; their defaults and help are declared in
+ * {@link org.dptrain.driver.config.SettingTable}).
  *
  * @param dir the checkpoint directory: a URI on any Hadoop filesystem or a local path
  * @param every how often a checkpoint is taken
@@ -18,8 +19,6 @@ import org.dptrain.driver.fs.SafeName;
  */
 public record CheckpointSettings(String dir, CheckpointInterval every, int keepLast,
     String resume) {
-  public static final int DEFAULT_KEEP_LAST = 3;
-  public static final String DEFAULT_EVERY = "1epochs";
   /** {@code --resume} alone: the newest good checkpoint, which must exist. */
   public static final String LATEST = "latest";
   /** {@code --resume if-present}: the newest good checkpoint, or a new run when there is none. */
@@ -29,18 +28,12 @@ public record CheckpointSettings(String dir, CheckpointInterval every, int keepL
     if (dir == null || dir.isBlank()) {
       throw new IllegalArgumentException("--checkpoint-dir is empty");
     }
-    if (every == null) {
-      every = CheckpointInterval.parse(DEFAULT_EVERY);
+    if (resume != null) {
+      checkResume("--resume", resume);
     }
+    Objects.requireNonNull(every, "every");
     if (keepLast < 1) {
       throw new IllegalArgumentException("--keep-last must be at least 1, got " + keepLast);
-    }
-    if (resume != null && !resume.equals(LATEST) && !resume.equals(IF_PRESENT)) {
-      SafeName.check("--resume", resume);
-      if (!resume.matches("ckpt-[0-9]{9,}")) {
-        throw new IllegalArgumentException("--resume '" + resume + "' must be " + LATEST + " (the"
-            + " default), " + IF_PRESENT + ", or a checkpoint name such as ckpt-000001234");
-      }
     }
   }
 
@@ -49,13 +42,19 @@ public record CheckpointSettings(String dir, CheckpointInterval every, int keepL
     return resume != null;
   }
 
-  /** The settings as plain values under their option names, for logs and provenance. */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("checkpoint-dir", dir);
-    m.put("checkpoint-every", every.toString());
-    m.put("keep-last", keepLast);
-    m.put("resume", resume);
-    return m;
+  /**
+   * Checks a {@code resume} value: {@value #LATEST}, {@value #IF_PRESENT} or a checkpoint name.
+   *
+   * @param name the setting as the user wrote it, for the message
+   * @throws IllegalArgumentException naming {@code name} and the value
+   */
+  public static void checkResume(String name, String resume) {
+    if (!resume.equals(LATEST) && !resume.equals(IF_PRESENT)) {
+      SafeName.check(name, resume);
+      if (!resume.matches("ckpt-[0-9]{9,}")) {
+        throw new IllegalArgumentException(name + " '" + resume + "' must be " + LATEST + " (the"
+            + " default), " + IF_PRESENT + ", or a checkpoint name such as ckpt-000001234");
+      }
+    }
   }
 }

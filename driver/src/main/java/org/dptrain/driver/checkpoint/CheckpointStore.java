@@ -1,6 +1,7 @@
 package org.dptrain.driver.checkpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,9 +36,14 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Binds records, refusing missing, null and unknown fields. */
+  private static final ObjectMapper STRICT = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static final String FORMAT = "dptrain-checkpoint";
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   /** The marker file naming the newest complete checkpoint. */
   public static final String LATEST = "latest";
   public static final String OPTIMIZER_BIN = "optimizer.bin";
@@ -141,16 +148,12 @@ public final class CheckpointStore {
     checkFinite("optimizer state", s.optimizerState());
     files.add(new ModelStore.NamedBytes(ModelFile.MODEL_JSON, model.modelJson()));
     files.add(new ModelStore.NamedBytes(STATE_JSON, JSON.writeValueAsBytes(s.state())));
-    ObjectNode manifest = JSON.createObjectNode();
-    manifest.put("format", FORMAT);
-    manifest.put("formatVersion", FORMAT_VERSION);
-    manifest.put("globalStep", s.globalStep());
-    ObjectNode list = manifest.putObject("files");
+    Map<String, Manifest.FileEntry> entries = new LinkedHashMap<>();
     for (ModelStore.NamedBytes f : files) {
-      ObjectNode e = list.putObject(f.name());
-      e.put("bytes", f.bytes().length);
-      e.put("sha256", ModelFile.sha256(f.bytes()));
+      entries.put(f.name(), new Manifest.FileEntry(f.bytes().length,
+          ModelFile.sha256(f.bytes())));
     }
+    Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, s.globalStep(), entries);
     files.add(new ModelStore.NamedBytes(MANIFEST_JSON, JSON.writeValueAsBytes(manifest)));
     if (fs.exists(dir)) {
       LOG.warn("replacing checkpoint {} left by an abandoned attempt", dir);
@@ -214,30 +217,21 @@ public final class CheckpointStore {
     if (!fs.exists(dir)) {
       throw new BadCheckpointException(name + " does not exist in " + root);
     }
-    JsonNode manifest = json(name, MANIFEST_JSON,
+    Manifest manifest = manifest(name, json(name, MANIFEST_JSON,
         require(name, MANIFEST_JSON, fs.readFile(new Path(dir, MANIFEST_JSON)),
-            " (the checkpoint is incomplete)"));
-    if (!FORMAT.equals(manifest.path("format").asText())
-        || manifest.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
-      throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " is not a " + FORMAT
-          + " manifest of version " + FORMAT_VERSION);
-    }
-    JsonNode list = manifest.path("files");
-    if (!list.isObject()) {
-      throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " lists no files");
-    }
+            " (the checkpoint is incomplete)")));
     Map<String, byte[]> files = new HashMap<>();
-    for (var e : list.properties()) {
+    for (var e : manifest.files().entrySet()) {
       String file = e.getKey();
       SafeFile.check(name, file);
       byte[] bytes = require(name, file, fs.readFile(new Path(dir, file)), "");
-      long expected = e.getValue().path("bytes").asLong(-1);
+      long expected = e.getValue().bytes();
       if (bytes.length != expected) {
         throw new BadCheckpointException(name + "/" + file + " has " + bytes.length + " bytes, "
             + MANIFEST_JSON + " records " + expected);
       }
       String sha = ModelFile.sha256(bytes);
-      String recorded = e.getValue().path("sha256").asText();
+      String recorded = e.getValue().sha256();
       if (!sha.equalsIgnoreCase(recorded)) {
         throw new BadCheckpointException(name + "/" + file + " was altered or corrupted: its"
             + " SHA-256 is " + sha + ", " + MANIFEST_JSON + " records " + recorded);
@@ -263,7 +257,7 @@ public final class CheckpointStore {
     double[] optimizer = doubles(name, OPTIMIZER_BIN, files.get(OPTIMIZER_BIN), -1);
     double[] best = files.containsKey(BEST_WEIGHTS_BIN) ? doubles(name, BEST_WEIGHTS_BIN,
         files.get(BEST_WEIGHTS_BIN), model.weights().length) : null;
-    long globalStep = manifest.path("globalStep").asLong(-1);
+    long globalStep = manifest.globalStep();
     if (!name.equals(name(globalStep))) {
       throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " records global step "
           + globalStep + ", which does not match the checkpoint's name");
@@ -334,6 +328,35 @@ public final class CheckpointStore {
       return null;
     }
     return text;
+  }
+
+  /**
+   * A checkpoint's {@code manifest.json}, bound by Jackson.
+   *
+   * @param files every other file of the checkpoint, with its size and SHA-256
+   */
+  record Manifest(String format, int formatVersion, long globalStep,
+      Map<String, FileEntry> files) {
+    /** One file: its size in bytes and the hex SHA-256 of its content. */
+    record FileEntry(long bytes, String sha256) {}
+  }
+
+  private static Manifest manifest(String name, JsonNode node) throws BadCheckpointException {
+    if (!FORMAT.equals(node.path("format").asText())
+        || node.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
+      throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " is not a " + FORMAT
+          + " manifest of version " + FORMAT_VERSION);
+    }
+    try {
+      Manifest m = STRICT.treeToValue(node, Manifest.class);
+      if (m.files() == null) {
+        throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " lists no files");
+      }
+      return m;
+    } catch (JsonProcessingException e) {
+      throw new BadCheckpointException(name + "/" + MANIFEST_JSON + ": "
+          + e.getOriginalMessage());
+    }
   }
 
   private static String warn(String problem) {

@@ -8,7 +8,8 @@
  * or nothing. Inside: {@code model.json} + {@code weights.bin} (the model format), {@code
  * optimizer.bin} (the optimizer state, little-endian float64), {@code best-weights.bin} when early
  * stopping has a best epoch, {@code state.json} (counters, random-number positions, partial-epoch
- * accumulators, early-stopping state, metrics lines, effective configuration) and, written last,
+ * accumulators, early-stopping state, the epoch records so far, effective configuration: bound to
+ * the trainer's {@code RunState} record) and, written last,
  * {@code manifest.json} with the size and SHA-256 of every other file.
  *
  * <p>Conventions: only JSON and raw little-endian doubles are read back, never Java or Kryo

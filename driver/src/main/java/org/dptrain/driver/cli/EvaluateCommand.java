@@ -1,7 +1,6 @@
 package org.dptrain.driver.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
@@ -15,7 +14,6 @@ import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.eval.Evaluator;
 import org.dptrain.driver.eval.Metrics;
 import org.dptrain.model.Model;
-import org.dptrain.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,8 +23,8 @@ import picocli.CommandLine.Option;
     description = "Evaluate a model on labelled data: accuracy, macro F1, log loss and confusion"
         + " matrix, or RMSE, MAE and R² for regression.")
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory")
-  String model;
+  @Mixin
+  ModelArgs model;
 
   @Option(names = "--data", required = true, paramLabel = "PATH", description = "Labelled data")
   String data;
@@ -38,17 +36,17 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Partitions (default: Spark's default parallelism)")
   Integer partitions;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master")
-  String master;
+  @Mixin
+  SparkArgs spark;
 
   @Option(names = "--json", description = "Print the metrics as one JSON object")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    Model m = ModelFile.read(Paths.get(model));
+    Model m = model.read();
     Targets targets = Targets.of(m.spec().loss(), m.spec().outputSize());
-    try (Sessions session = Sessions.start("dptrain evaluate", master)) {
+    try (Sessions session = spark.start("dptrain evaluate")) {
       SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       LoadedData d = DataLoader.loadForModel(spark, dataArgs.options(data), targets,

@@ -7,10 +7,10 @@ import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.onnx.OnnxElementType;
 import org.dptrain.driver.onnx.OnnxExporter;
 import org.dptrain.driver.onnx.proto.ModelProto;
-import org.dptrain.driver.train.TrainingJob;
+import org.dptrain.driver.train.Provenance;
 import org.dptrain.model.Model;
-import org.dptrain.model.ModelFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
         "ONNX IR version " + OnnxExporter.IR_VERSION + ", operator set "
             + OnnxExporter.OPSET_VERSION + "."})
 final class ExportCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory")
-  String model;
+  @Mixin
+  ModelArgs model;
 
   @Option(names = "--onnx", required = true, paramLabel = "FILE",
       description = "ONNX file to write")
@@ -44,9 +44,9 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OnnxElementType type = OnnxElementType.parse(dtype);
-    Model m = ModelFile.read(Paths.get(model));
+    Model m = model.read();
     FeatureScaling scaling = ModelScaling.of(m);
-    ModelProto proto = OnnxExporter.toOnnx(m, scaling, type, TrainingJob.version());
+    ModelProto proto = OnnxExporter.toOnnx(m, scaling, type, Provenance.version());
     Path file = Paths.get(onnx).toAbsolutePath().normalize();
     long bytes = OnnxExporter.write(proto, file, force);
     System.out.println("ONNX model written to " + file + " (" + bytes + " bytes, IR version "

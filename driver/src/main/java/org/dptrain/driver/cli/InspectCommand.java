@@ -3,25 +3,23 @@ package org.dptrain.driver.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.dptrain.model.Model;
-import org.dptrain.model.ModelFile;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code dptrain inspect}: what a model directory holds, after verifying it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = "Verify a model directory (fields, weights length and SHA-256) and describe it.")
 final class InspectCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory")
-  String model;
+  @Mixin
+  ModelArgs model;
 
   @Override
   public Integer call() throws Exception {
-    Model m = ModelFile.read(Paths.get(model));
-    System.out.println("model      " + Paths.get(model).toAbsolutePath().normalize());
+    Model m = model.read();
+    System.out.println("model      " + model.display());
     System.out.println("layers     " + Arrays.toString(m.spec().layers()));
     System.out.println("activations " + m.spec().activationIds());
     System.out.println("loss       " + m.spec().loss().id());

@@ -1,5 +1,9 @@
 package org.dptrain.driver.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,26 +13,35 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import picocli.CommandLine;
+import org.dptrain.driver.config.Setting;
+import org.dptrain.driver.config.SettingTable;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * A job file: YAML whose keys are the long option names without dashes ({@code layers},
- * {@code batch-size}, ...), whose values are scalars or lists (joined with commas). Its values
+ * {@code batch-size}, ...), whose values are scalars or lists (joined with commas). A key given
+ * twice is an error naming both lines; the file is at most {@value #MAX_BYTES} bytes and
+ * {@value #MAX_DEPTH} levels deep. Its values
  * become the defaults of the options, so flags on the command line override them. Relative input
  * paths in it ({@code data}, {@code validation}, {@code init-model}, {@code holdout}) are relative
  * to the job file's directory, so a job file works from any working directory; {@code output}
  * stays relative to the working directory.
  */
 final class JobFile implements CommandLine.IDefaultValueProvider {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** The largest job file read. */
+  static final int MAX_BYTES = 1 << 20;
+  /** The deepest nesting read (a job file needs 2: the mapping and a list). */
+  static final int MAX_DEPTH = 16;
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+      .build());
 
   /** Keys whose relative values are resolved against the job file's directory. */
   static final List<String> INPUT_PATH_KEYS =
@@ -36,10 +49,12 @@ final class JobFile implements CommandLine.IDefaultValueProvider {
 
   private final String source;
   private final Map<String, String> values;
+  private final Map<String, Integer> lines;
 
-  private JobFile(String source, Map<String, String> values) {
+  private JobFile(String source, Map<String, String> values, Map<String, Integer> lines) {
     this.source = source;
     this.values = values;
+    this.lines = lines;
   }
 
   /** Reads a job file from disk. */
@@ -71,48 +86,64 @@ final class JobFile implements CommandLine.IDefaultValueProvider {
   }
 
   static JobFile parse(String source, InputStream in) throws IOException {
-    JsonNode root;
-    try {
-      root = YAML.readTree(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(source + " is not valid YAML: " + e.getMessage(), e);
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      return new JobFile(source, Map.of());
-    }
-    if (!root.isObject()) {
-      throw new IllegalArgumentException(source + " must be a mapping of option names to values");
+    byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+    if (bytes.length > MAX_BYTES) {
+      throw new IllegalArgumentException(source + " is larger than " + MAX_BYTES + " bytes; a job"
+          + " file holds a few settings");
     }
     Map<String, String> values = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = root.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode v = e.getValue();
-      String text;
-      if (v.isArray()) {
-        StringBuilder b = new StringBuilder();
-        for (JsonNode item : v) {
-          if (!item.isValueNode()) {
-            throw new IllegalArgumentException(source + ": key '" + e.getKey()
-                + "' must be a scalar or a list of scalars");
-          }
-          if (b.length() > 0) {
-            b.append(',');
-          }
-          b.append(item.asText());
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    try (JsonParser p = YAML.getFactory().createParser(bytes)) {
+      JsonToken first = p.nextToken();
+      if (first == null || first == JsonToken.VALUE_NULL) {
+        return new JobFile(source, values, lines);
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException(source + " must be a mapping of option names to"
+            + " values");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        int line = p.currentTokenLocation().getLineNr();
+        if (lines.containsKey(key)) {
+          throw new IllegalArgumentException(source + ": key '" + key + "' is given twice, on"
+              + " line " + lines.get(key) + " and on line " + line);
         }
-        text = b.toString();
-      } else if (v.isValueNode()) {
-        text = v.isNull() ? null : v.asText();
-      } else {
-        throw new IllegalArgumentException(source + ": key '" + e.getKey()
-            + "' must be a scalar or a list of scalars");
+        lines.put(key, line);
+        JsonToken t = p.nextToken();
+        JsonNode v = p.readValueAsTree();
+        String text = t == JsonToken.VALUE_NULL ? null : text(source, key, v);
+        if (text != null) {
+          values.put(key, text);
+        }
       }
-      if (text != null) {
-        values.put(e.getKey(), text);
-      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(source + " is not valid YAML: "
+          + e.getOriginalMessage(), e);
     }
-    return new JobFile(source, values);
+    return new JobFile(source, values, lines);
+  }
+
+  private static String text(String source, String key, JsonNode v) {
+    if (v.isArray()) {
+      StringBuilder b = new StringBuilder();
+      for (JsonNode item : v) {
+        if (!item.isValueNode()) {
+          throw new IllegalArgumentException(source + ": key '" + key
+              + "' must be a scalar or a list of scalars");
+        }
+        if (b.length() > 0) {
+          b.append(',');
+        }
+        b.append(item.asText());
+      }
+      return b.toString();
+    }
+    if (v.isValueNode()) {
+      return v.isNull() ? null : v.asText();
+    }
+    throw new IllegalArgumentException(source + ": key '" + key
+        + "' must be a scalar or a list of scalars");
   }
 
   /** Checks every key names an option of the command. */
@@ -136,10 +167,31 @@ final class JobFile implements CommandLine.IDefaultValueProvider {
     return source;
   }
 
+  /** The text given for {@code key}, or null. */
+  String value(String key) {
+    return values.get(key);
+  }
+
+  /** Where {@code key} is given, for messages: the file and the line. */
+  String where(String key) {
+    Integer line = lines.get(key);
+    return source + (line == null ? "" : " line " + line);
+  }
+
+  /**
+   * The job file's value of a command's own option (the settings of a job are read by
+   * {@link JobOptions}, which names the job file in its errors).
+   */
   @Override
   public String defaultValue(ArgSpec arg) {
     if (arg instanceof OptionSpec o && o.longestName().startsWith("--")) {
-      return values.get(o.longestName().substring(2));
+      String key = o.longestName().substring(2);
+      for (Setting<?> s : SettingTable.ALL) {
+        if (s.key().equals(key)) {
+          return null;
+        }
+      }
+      return values.get(key);
     }
     return null;
   }

@@ -1,19 +1,26 @@
 package org.dptrain.driver.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.dptrain.driver.data.DataValidationException;
+import org.dptrain.driver.registry.RegistryLockedException;
 import org.dptrain.model.ModelFileException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code scripts/dptrain} and of {@code spark-submit --class
  * org.dptrain.driver.cli.Main}. Errors print one line naming what is wrong (set DPTRAIN_DEBUG=1 for
- * the stack trace) and exit 2 for bad input or usage, 1 for anything else.
+ * the stack trace) and exit 2 for bad input or usage, {@value RegistryLockedException#EXIT_CODE}
+ * for a registry entry locked by another run, 1 for anything else.
  */
 @Command(name = "dptrain", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -32,6 +39,8 @@ public final class Main implements Runnable {
     // reports draw into images: never look for a display (a stale DISPLAY would fail the run)
     System.setProperty("java.awt.headless", "true");
     CommandLine cli = new CommandLine(new Main());
+    JobOptions.install(cli.getSubcommands().get("train"), Set.of());
+    JobOptions.install(cli.getSubcommands().get("retrain"), JobOptions.NOT_FOR_RETRAIN);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getErr()));
     cli.setParameterExceptionHandler((e, argv) -> {
       PrintWriter err = e.getCommandLine().getErr();
@@ -84,12 +93,18 @@ public final class Main implements Runnable {
   }
 
   static int report(Throwable e, PrintWriter err) {
+    if (e instanceof RegistryLockedException locked) {
+      err.println("dptrain: locked: " + locked.getMessage());
+      err.flush();
+      return RegistryLockedException.EXIT_CODE;
+    }
     // Spark wraps failures of tasks; a data error inside one is reported as the data error it is
     Throwable t = e instanceof RuntimeException ? DataValidationException.unwrap(e) : e;
     boolean badInput = t instanceof IllegalArgumentException || t instanceof ModelFileException
-        || t instanceof FileAlreadyExistsException || t instanceof DataValidationException;
-    String message = t instanceof FileAlreadyExistsException f
-        ? f.getFile() + ": " + f.getReason() : t.getMessage();
+        || t instanceof FileSystemException || t instanceof DataValidationException;
+    String message = t instanceof FileSystemException f
+        ? f.getFile() + ": " + (f.getReason() != null ? f.getReason() : describe(f))
+        : t.getMessage();
     err.println("dptrain: " + (badInput ? "error: " : "failed: ") + message);
     if (System.getenv("DPTRAIN_DEBUG") != null) {
       e.printStackTrace(err);
@@ -98,6 +113,21 @@ public final class Main implements Runnable {
     }
     err.flush();
     return badInput ? 2 : 1;
+  }
+
+  /** What a file-system error without a reason means (Java gives none for these). */
+  private static String describe(FileSystemException f) {
+    if (f instanceof FileAlreadyExistsException) {
+      return "exists";
+    } else if (f instanceof NoSuchFileException) {
+      return "does not exist";
+    } else if (f instanceof AccessDeniedException) {
+      return "permission denied";
+    } else if (f instanceof NotDirectoryException) {
+      return "is not a directory";
+    }
+    return f.getClass().getSimpleName() + (f.getOtherFile() == null ? ""
+        : " (" + f.getOtherFile() + ")");
   }
 
   @Override
@@ -109,7 +139,7 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"dptrain " + org.dptrain.driver.train.TrainingJob.version()};
+      return new String[] {"dptrain " + org.dptrain.driver.train.Provenance.version()};
     }
   }
 }

@@ -2,9 +2,9 @@ package org.dptrain.driver.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.dptrain.driver.fs.OutputPath;
 import org.dptrain.driver.report.ActivationPlot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +21,7 @@ final class PlotActivationsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path file = Paths.get(output).toAbsolutePath().normalize();
+    Path file = OutputPath.checkNew("--output", output, "file");
     if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--output " + output + " must end in .png");
     }

@@ -1,8 +1,6 @@
 package org.dptrain.driver.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,8 +20,9 @@ import org.apache.spark.sql.types.StructField;
 import org.dptrain.driver.data.DataLoader;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.LoadedData;
-import org.dptrain.driver.data.TaskType;
 import org.dptrain.driver.data.Targets;
+import org.dptrain.driver.data.TaskType;
+import org.dptrain.driver.fs.OutputPath;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
 import org.dptrain.network.Network;
@@ -48,8 +47,8 @@ final class PredictCommand implements Callable<Integer> {
   /** Examples per forward pass. */
   static final int CHUNK = 512;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory")
-  String model;
+  @Mixin
+  ModelArgs model;
 
   @Option(names = "--data", required = true, paramLabel = "PATH", description = "Input data")
   String data;
@@ -61,20 +60,16 @@ final class PredictCommand implements Callable<Integer> {
       description = "Parquet directory to create")
   String output;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master")
-  String master;
+  @Mixin
+  SparkArgs spark;
 
   @Override
   public Integer call() throws Exception {
-    Model m = ModelFile.read(Paths.get(model));
+    Model m = model.read();
     NetworkSpec spec = m.spec();
     Targets targets = Targets.of(spec.loss(), spec.outputSize());
-    Path out = Paths.get(output).toAbsolutePath().normalize();
-    if (Files.exists(out)) {
-      throw new IllegalArgumentException("output " + out + " exists; choose another --output or"
-          + " remove it");
-    }
-    try (Sessions session = Sessions.start("dptrain predict", master)) {
+    Path out = OutputPath.checkNew("--output", output, "output");
+    try (Sessions session = spark.start("dptrain predict")) {
       SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       LoadedData d = DataLoader.loadForModel(spark,

@@ -9,12 +9,11 @@ import org.dptrain.driver.fs.ModelStore;
 import org.dptrain.driver.registry.Registry;
 import org.dptrain.driver.registry.RegistryException;
 import org.dptrain.driver.registry.RegistryLock;
-import org.dptrain.driver.registry.RegistryLockedException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code dptrain registry}: look at a model registry (no Spark needed). */
 @Command(name = "registry", mixinStandardHelpOptions = true,
@@ -120,10 +119,6 @@ final class RegistryCommand implements Runnable {
         System.out.println("champion of " + registry.name() + ": " + version + " (was "
             + (before == null ? "none" : before) + ")");
         return 0;
-      } catch (RegistryLockedException e) {
-        System.err.println("dptrain: locked: " + e.getMessage());
-        System.err.flush();
-        return RegistryLockedException.EXIT_CODE;
       }
     }
   }

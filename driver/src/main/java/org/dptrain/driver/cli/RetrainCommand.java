@@ -1,19 +1,24 @@
 package org.dptrain.driver.cli;
 
 import java.util.concurrent.Callable;
+import org.dptrain.driver.config.JobConfig;
+import org.dptrain.driver.config.SettingTable;
+import org.dptrain.driver.config.SettingValues;
+import org.dptrain.driver.eval.Metric;
 import org.dptrain.driver.registry.Promotion;
 import org.dptrain.driver.registry.RegistryLockedException;
 import org.dptrain.driver.registry.Retrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code dptrain retrain}: one scheduled retraining of a registry entry ({@link Retrainer}). Takes
- * every option and job file of {@code train}; {@code --name} names the entry. Exit codes: 0 done
+ * the job options and job files of {@code train} but those it has no use for (--output,
+ * --init-model, --no-report: the model is registered, warm-started from the champion, and no
+ * report is written); {@code --name} names the entry. Exit codes: 0 done
  * (promoted or kept), 2 bad input, {@value RegistryLockedException#EXIT_CODE} locked by another
  * run, 1 any other failure.
  */
@@ -23,7 +28,8 @@ import picocli.CommandLine.Spec;
         + " challenger as the next version and promote it if the metric improves by at least"
         + " --min-improvement. Prints a one-line verdict last.",
         "Exit codes: 0 promoted or kept, 2 bad input, 3 locked by another run, 1 other failure.",
-        "Takes every train option; --name is the registry entry."})
+        "Takes train's options but --output, --init-model and --no-report; --name is the registry"
+            + " entry."})
 final class RetrainCommand implements Callable<Integer> {
   @Option(names = "--registry", paramLabel = "ROOT",
       description = "Registry root: a directory or URI (hdfs://, s3a://, file://)")
@@ -33,9 +39,9 @@ final class RetrainCommand implements Callable<Integer> {
       description = "Labelled data both models are judged on, read like --data")
   String holdout;
 
-  @Option(names = "--metric", paramLabel = "METRIC",
-      description = "Metric compared: accuracy, macro_f1, log_loss, rmse, mae or r2 (default:"
-          + " accuracy for classification, rmse for regression)")
+  @Option(names = "--metric", paramLabel = "METRIC", completionCandidates = MetricNames.class,
+      description = "Metric compared: ${COMPLETION-CANDIDATES} (default: accuracy for"
+          + " classification, rmse for regression)")
   String metric;
 
   @Option(names = "--min-improvement", paramLabel = "DELTA",
@@ -58,8 +64,20 @@ final class RetrainCommand implements Callable<Integer> {
           + " still the one to beat")
   boolean fromScratch;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Job file (YAML) with the same keys as these options; flags override it")
+  String config;
+
   @Mixin
-  TrainCommand train;
+  SparkArgs spark;
+
+  /** The metric names for --help, from {@link Metric}. */
+  static final class MetricNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(Metric.values()).map(Metric::id).iterator();
+    }
+  }
 
   @Spec
   CommandSpec spec;
@@ -74,40 +92,29 @@ final class RetrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--holdout is required: the labelled data the challenger"
           + " and the champion are compared on");
     }
+    SettingValues values = TrainCommand.settings(spec);
     if (!nameGiven()) {
       throw new IllegalArgumentException("--name is required: the registry entry to retrain");
     }
-    if (train.output != null) {
-      throw new IllegalArgumentException("--output does not apply to retrain: the model is"
-          + " registered as the next version of " + registry + "/" + train.name);
-    }
-    if (train.initModel != null) {
-      throw new IllegalArgumentException("--init-model does not apply to retrain: it warm-starts"
-          + " from the registry's champion (or use --from-scratch)");
-    }
-    Retrainer.Settings settings = new Retrainer.Settings(registry, train.name,
-        train.dataArgs.options(holdout), metric, minImprovement, keep, breakLock, fromScratch);
-    try (Sessions session = Sessions.start("dptrain retrain " + train.name, train.master)) {
-      Retrainer.run(session.spark(), settings, train::settings, System.out);
+    String name = values.get(SettingTable.NAME);
+    // the holdout is read like --data: with the same format options
+    JobConfig plain = JobConfig.of(values.with(SettingTable.DATA, holdout));
+    Retrainer.Settings settings = new Retrainer.Settings(registry, name,
+        plain.data().train(), metric, minImprovement, keep, breakLock, fromScratch);
+    try (Sessions session = spark.start("dptrain retrain " + name)) {
+      Retrainer.run(session.spark(), settings, (output, initModel) -> JobConfig.of(values
+          .with(SettingTable.OUTPUT, output).with(SettingTable.INIT_MODEL, initModel)),
+          System.out);
       return 0;
-    } catch (RegistryLockedException e) {
-      System.err.println("dptrain: locked: " + e.getMessage());
-      System.err.flush();
-      return RegistryLockedException.EXIT_CODE;
     }
   }
 
-  /** Whether --name was given on the command line or by the job file (not train's default). */
+  /** Whether --name was given on the command line or by the job file (not its default). */
   private boolean nameGiven() {
-    if (spec.commandLine().getParseResult().hasMatchedOption("--name")) {
+    if (spec.commandLine().getParseResult().hasMatchedOption(SettingTable.NAME.option())) {
       return true;
     }
-    OptionSpec name = spec.findOption("--name");
-    try {
-      return spec.defaultValueProvider() != null
-          && spec.defaultValueProvider().defaultValue(name) != null;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read the job file's name: " + e.getMessage(), e);
-    }
+    return spec.defaultValueProvider() instanceof JobFile f
+        && f.value(SettingTable.NAME.key()) != null;
   }
 }

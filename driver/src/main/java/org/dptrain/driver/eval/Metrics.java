@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.dptrain.driver.data.TaskType;
 
@@ -16,9 +17,6 @@ import org.dptrain.driver.data.TaskType;
  */
 public record Metrics(TaskType type, long count, double accuracy, double macroF1, double logLoss,
     long[][] confusion, double rmse, double mae, double r2) {
-
-  /** Names accepted for early stopping, and whether larger is better for each. */
-  public static final String NAMES = "accuracy, macro_f1, log_loss, rmse, mae, r2";
 
   static Metrics classification(TaskType type, long count, double accuracy, double macroF1,
       double logLoss, long[][] confusion) {
@@ -32,36 +30,27 @@ public record Metrics(TaskType type, long count, double accuracy, double macroF1
   }
 
   /**
-   * The value of a named metric.
+   * The value of a named metric ({@link Metric}).
    *
    * @throws IllegalArgumentException for an unknown name or one the task does not have
    */
   public double get(String name) {
-    double v;
-    switch (name) {
-      case "accuracy" -> v = accuracy;
-      case "macro_f1" -> v = macroF1;
-      case "log_loss" -> v = logLoss;
-      case "rmse" -> v = rmse;
-      case "mae" -> v = mae;
-      case "r2" -> v = r2;
-      default -> throw new IllegalArgumentException("unknown metric '" + name + "'; valid names: "
-          + NAMES);
-    }
-    boolean classification = type != TaskType.REGRESSION;
-    boolean forClassification = name.equals("accuracy") || name.equals("macro_f1")
-        || name.equals("log_loss");
-    if (classification != forClassification) {
+    Metric metric = Metric.parse(name);
+    if (!metric.appliesTo(type)) {
+      List<String> names = Metric.of(type).stream().map(Metric::id).toList();
       throw new IllegalArgumentException("metric '" + name + "' is not computed for a "
           + type.name().toLowerCase(Locale.ROOT) + " task; use "
-          + (classification ? "accuracy, macro_f1 or log_loss" : "rmse, mae or r2"));
+          + String.join(", ", names.subList(0, names.size() - 1)) + " or "
+          + names.get(names.size() - 1));
     }
-    return v;
-  }
-
-  /** Whether a larger value of the named metric is better. */
-  public static boolean higherIsBetter(String name) {
-    return name.equals("accuracy") || name.equals("macro_f1") || name.equals("r2");
+    return switch (metric) {
+      case ACCURACY -> accuracy;
+      case MACRO_F1 -> macroF1;
+      case LOG_LOSS -> logLoss;
+      case RMSE -> rmse;
+      case MAE -> mae;
+      case R2 -> r2;
+    };
   }
 
   /** One line for progress output, e.g. {@code accuracy 0.8812 macro_f1 0.8790 log_loss 0.3301}. */

@@ -96,11 +96,18 @@ public final class ModelStore {
    * @throws ModelFileException if it is missing, malformed, truncated or altered
    */
   public Model readModel(Path dir) throws IOException {
+    return readModel(dir, dir.toString());
+  }
+
+  /**
+   * {@link #readModel(Path)}, naming the directory {@code name} in messages (as the user gave it).
+   */
+  public Model readModel(Path dir, String name) throws IOException {
     FileSystem fs = fs(dir);
     if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
-      throw new ModelFileException("model directory not found: " + dir);
+      throw new ModelFileException("model directory not found: " + name);
     }
-    return ModelFile.decode(dir.toString(), name -> readFile(new Path(dir, name)));
+    return ModelFile.decode(name, file -> readFile(new Path(dir, file)));
   }
 
   /** A file's name and content. */

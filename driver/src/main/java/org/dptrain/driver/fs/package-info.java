@@ -10,6 +10,7 @@
  * rename); object stores such as S3 have no atomic rename, so there a reader may briefly see no
  * pointer. Only JSON and raw little-endian doubles are read back: nothing is ever deserialized as
  * Java or Kryo objects. Names that users give (registry names, checkpoint names) are checked with
- * {@link org.dptrain.driver.fs.SafeName} before they become path components.
+ * {@link org.dptrain.driver.fs.SafeName} before they become path components. A command's local
+ * output is checked by {@link org.dptrain.driver.fs.OutputPath}: it must not exist.
  */
 package org.dptrain.driver.fs;

@@ -10,9 +10,9 @@ import org.apache.spark.ml.param.StringArrayParam;
 
 /**
  * The training parameters that {@link MlpClassifier} and {@link MlpRegressor} share: the network,
- * the optimizer and how the distributed trainer runs. Defaults are the trainer's constants
- * ({@code TrainConfig.DEFAULT_*}, {@code OptimizerSpec.DEFAULT_*}) and the command line's
- * defaults; {@code layers} and {@code activations} have none and must be set. Every setter
+ * the optimizer and how the distributed trainer runs. Names, docs, defaults and checks are those of
+ * the job settings they carry ({@link org.dptrain.driver.config.SettingTable}), the command line's;
+ * {@code layers} and {@code activations} have none and must be set. Every setter
  * validates its value and throws an {@link IllegalArgumentException} that names it; whether the
  * values fit together (sizes and activations, loss and output activation, input size and data) is
  * checked when fitting.

@@ -1,8 +1,5 @@
 package org.dptrain.driver.ml;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.List;
@@ -12,21 +9,24 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
-import org.dptrain.driver.spark.SparkSettings;
 import org.dptrain.data.Block;
+import org.dptrain.driver.config.JobConfig;
+import org.dptrain.driver.config.SettingTable;
+import org.dptrain.driver.config.SettingValues;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.LoadedData;
 import org.dptrain.driver.data.Targets;
+import org.dptrain.driver.spark.SparkSettings;
+import org.dptrain.driver.train.DataDigest;
 import org.dptrain.driver.train.DistributedTrainer;
+import org.dptrain.driver.train.Provenance;
 import org.dptrain.driver.train.TrainConfig;
-import org.dptrain.driver.train.TrainingJob;
 import org.dptrain.model.Model;
 import org.dptrain.network.Initializer;
 import org.dptrain.network.NetworkSpec;
 import org.dptrain.optim.Optimizer;
 import org.dptrain.optim.OptimizerSpec;
-import org.dptrain.optim.Schedule;
 import org.dptrain.train.BatchPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MlpTraining {
   private static final Logger LOG = LoggerFactory.getLogger(MlpTraining.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** How the input Dataset is named in messages about its rows. */
   static final String DATASET_NAME = "input dataset";
 
@@ -49,8 +48,9 @@ final class MlpTraining {
    * Trains a network on {@code dataset} with the settings of {@code params}.
    *
    * @return the trained model: its extra fields hold task, numFeatures, featureScaling (when
-   *     scaling), training (epochs, steps, final loss) and provenance (versions, partitions and
-   *     every param), as {@code dptrain train} writes them
+   *     scaling), training (epochs, steps, final loss) and provenance (versions, partitions,
+   *     the data's size and digest, and {@code config}: the params as the job settings they are,
+   *     under the command line's keys), as {@code dptrain train} writes them
    * @throws IllegalArgumentException for settings that do not fit together or the data
    * @throws org.dptrain.driver.data.DataValidationException naming the row of a bad example
    * @throws IllegalStateException if training diverges (a loss that is not finite)
@@ -67,35 +67,34 @@ final class MlpTraining {
         params.getClass().getSimpleName() + ".fit");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LoadedData data = LoadedData.fromDataset(dataset, featuresColumn, labelColumn, DATASET_NAME);
-    NetworkSpec spec = NetworkSpec.of(layers(params.getLayers(), params.getActivations().length,
-        data.numFeatures(), featuresColumn), Arrays.asList(params.getActivations()),
-        params.getLoss());
-    Targets targets = Targets.of(spec.loss(), spec.outputSize());
-    String scale = params.getScale();
-    FeatureScaling scaling = scale.equals(MlpParamSet.NO_SCALING) ? null
-        : FeatureScaling.fit(data, scale);
-    int partitions = params.getNumPartitions() == 0 ? sc.defaultParallelism()
-        : params.getNumPartitions();
+    // the job's configuration, as the command line has it: the estimator's columns are the data
+    // settings, the layers get the input size when the params leave it out
+    SettingValues values = MlpParamSet.values(params);
+    values = values.with(SettingTable.LAYERS, layers(params.getLayers(),
+        params.getActivations().length, data.numFeatures(), featuresColumn))
+        .with(SettingTable.DATA, DATASET_NAME).with(SettingTable.LABEL_COLUMN, labelColumn)
+        .with(SettingTable.FEATURES_COLUMN, featuresColumn);
+    JobConfig config = JobConfig.of(values);
+    NetworkSpec spec = config.network().spec();
+    Targets targets = config.targets();
+    FeatureScaling scaling = config.scale().fit(data);
+    int partitions = config.parallelism().partitions() == null ? sc.defaultParallelism()
+        : config.parallelism().partitions();
 
     JavaRDD<Block> blocks = BlockStacker.stack(data, targets, partitions, scaling);
     try {
-      long total = blocks.map(Block::size).fold(0, Integer::sum);
-      long totalSteps = (long) BatchPlan.stepsPerEpoch(total, params.getBatchSize())
-          * params.getEpochs();
-      OptimizerSpec optimizerSpec = new OptimizerSpec(
-          OptimizerSpec.Kind.parse(params.getOptimizer()), params.getLearningRate(),
-          params.getMomentum(), params.getBeta1(), params.getBeta2(), params.getEpsilon(),
-          params.getWeightDecay(), params.getClipNorm(),
-          schedule(params.getSchedule(), totalSteps));
-      TrainConfig config = new TrainConfig(spec, optimizerSpec, params.getBatchSize(),
-          params.getEpochs(), params.getSeed(), params.getLocalSteps(),
-          params.getAggregationDepth());
-      String init = params.getInitializer();
-      double[] initial = Initializer.initialize(spec, params.getSeed(),
-          init.equals(MlpParamSet.AUTO_INITIALIZER) ? null : Initializer.parse(init));
-      LOG.info("{} fitting {} on {} examples in {} partitions", params.uid(), spec, total,
-          partitions);
-      DistributedTrainer.Outcome outcome = new DistributedTrainer(sc, config).train(blocks,
+      DataDigest digest = DataDigest.of(blocks);
+      long totalSteps = (long) BatchPlan.stepsPerEpoch(digest.examples(),
+          config.loop().batchSize()) * config.loop().epochs();
+      OptimizerSpec optimizerSpec = config.optimizer().spec(totalSteps);
+      TrainConfig trainConfig = new TrainConfig(spec, optimizerSpec, config.loop().batchSize(),
+          config.loop().epochs(), config.loop().seed(), config.parallelism().localSteps(),
+          config.parallelism().aggregationDepth());
+      double[] initial = Initializer.initialize(spec, config.loop().seed(),
+          config.network().initializer());
+      LOG.info("{} fitting {} on {} examples in {} partitions", params.uid(), spec,
+          digest.examples(), partitions);
+      DistributedTrainer.Outcome outcome = new DistributedTrainer(sc, trainConfig).train(blocks,
           initial, new Optimizer(optimizerSpec, spec.numParams()), 0, (report, w, o) -> {
             if (!Double.isFinite(report.trainLoss())) {
               throw new IllegalStateException("training diverged in epoch " + report.epoch()
@@ -103,12 +102,13 @@ final class MlpTraining {
                   + " learningRate, or set clipNorm)");
             }
             LOG.info(String.format(Locale.ROOT, "%s epoch %d/%d loss %.6f (%.2f s)",
-                params.uid(), report.epoch(), config.epochs(), report.trainLoss(),
+                params.uid(), report.epoch(), trainConfig.epochs(), report.trainLoss(),
                 report.seconds()));
             return false;
           });
 
-      ObjectNode extra = TrainingJob.modelExtra(spark, targets, spec, scaling, partitions);
+      ObjectNode extra = Provenance.modelExtra(spark, targets, spec, scaling, partitions, digest,
+          config.toMap());
       ObjectNode training = extra.putObject("training");
       training.put("epochsRun", outcome.epochs().size());
       training.put("optimizerSteps", outcome.optimizer().stepCount());
@@ -117,7 +117,6 @@ final class MlpTraining {
       ObjectNode provenance = (ObjectNode) extra.get("provenance");
       provenance.put("estimator", params.getClass().getName());
       provenance.put("uid", params.uid());
-      provenance.set("params", paramsJson(params));
       return new Model(spec, outcome.weights(), extra);
     } finally {
       blocks.unpersist(false);
@@ -150,39 +149,5 @@ final class MlpTraining {
         + layers.length + " sizes for " + activations + " activations; give " + (activations + 1)
         + " sizes (input first) or " + activations + " (the input size is then the width of the"
         + " features column)");
-  }
-
-  /**
-   * The schedule named by {@code text}: {@link Schedule#parse}'s forms, plus
-   * {@code cosine:WARMUP_STEPS}, a cosine to the last of {@code totalSteps}.
-   *
-   * @throws IllegalArgumentException naming the text and the expected forms
-   */
-  static Schedule schedule(String text, long totalSteps) {
-    if (text == null) {
-      throw new IllegalArgumentException("schedule must be set; 'constant' for none");
-    }
-    String[] parts = text.trim().split(":", -1);
-    if (parts.length == 2 && parts[0].equalsIgnoreCase("cosine")) {
-      return Schedule.parse(text.trim() + ":" + totalSteps);
-    }
-    return Schedule.parse(text);
-  }
-
-  /** Every param with a value (set or default), JSON-encoded as Spark saves it. */
-  static ObjectNode paramsJson(MlpParams<?> params) {
-    ObjectNode out = JsonNodeFactory.instance.objectNode();
-    for (Param<?> p : params.params()) {
-      if (params.isDefined(p)) {
-        @SuppressWarnings("unchecked")
-        Param<Object> param = (Param<Object>) p;
-        try {
-          out.set(p.name(), JSON.readTree(param.jsonEncode(params.getOrDefault(param))));
-        } catch (JsonProcessingException e) {
-          throw new IllegalStateException("param " + p.name() + " encodes to invalid JSON", e);
-        }
-      }
-    }
-    return out;
   }
 }

@@ -5,9 +5,11 @@
  * org.dptrain.driver.ml.MlpClassificationModel} (prediction, probability and rawPrediction
  * columns) and {@link org.dptrain.driver.ml.MlpRegressionModel} (prediction).
  *
- * <p>Conventions inside: the training params ({@link org.dptrain.driver.ml.MlpParams}) take their
- * defaults from the trainer's constants and are validated when set, with messages naming the bad
- * value; bad rows are {@link org.dptrain.driver.data.DataValidationException}s naming the 0-based
+ * <p>Conventions inside: the training params ({@link org.dptrain.driver.ml.MlpParams}) are the
+ * job settings of {@link org.dptrain.driver.config.SettingTable} that name a param: their names,
+ * docs, defaults and checks come from there and are validated when set, with messages naming the
+ * bad value; a fitted model's provenance records them as {@code provenance.config} under the
+ * command line's keys, as {@code dptrain train} does; bad rows are {@link org.dptrain.driver.data.DataValidationException}s naming the 0-based
  * row of the input Dataset. A saved model stage is Spark's {@code metadata/} plus a dptrain model
  * directory {@code model/} (model.json + weights.bin) written through
  * {@link org.dptrain.driver.fs.ModelStore} on any Hadoop filesystem; loading reads JSON and raw

@@ -2,15 +2,14 @@ package org.dptrain.driver.registry;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 import java.util.Locale;
 import org.dptrain.driver.data.TaskType;
-import org.dptrain.driver.eval.Metrics;
+import org.dptrain.driver.eval.Metric;
 
 /**
  * The promotion rule: the challenger replaces the champion when, on the same holdout, the chosen
  * metric improves by at least {@code minImprovement} in the metric's own unit (higher or lower is
- * better as {@link Metrics#higherIsBetter} says). Without a champion the challenger is promoted;
+ * better as {@link Metric#largerIsBetter} says). Without a champion the challenger is promoted;
  * a challenger whose metric is not finite never is.
  *
  * @param metric the metric compared
@@ -31,8 +30,6 @@ public record Promotion(String metric, String challengerVersion, double challeng
    * binary floating point, which must count as the 0.1 they are.
    */
   static final double TOLERANCE = 1e-9;
-  private static final List<String> CLASSIFICATION = List.of("accuracy", "macro_f1", "log_loss");
-  private static final List<String> REGRESSION = List.of("rmse", "mae", "r2");
 
   /**
    * The metric compared for {@code type}: {@code requested}, checked to exist for the task, or
@@ -41,20 +38,17 @@ public record Promotion(String metric, String challengerVersion, double challeng
    * @throws IllegalArgumentException for an unknown metric or one the task does not compute
    */
   public static String metricFor(TaskType type, String requested) {
-    boolean regression = type == TaskType.REGRESSION;
     if (requested == null) {
-      return regression ? "rmse" : "accuracy";
+      return Metric.defaultFor(type).id();
     }
-    if (!CLASSIFICATION.contains(requested) && !REGRESSION.contains(requested)) {
+    Metric m;
+    try {
+      m = Metric.parse(requested);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--metric '" + requested + "' is not a metric; valid"
-          + " names: " + Metrics.NAMES);
+          + " names: " + Metric.validNames(), e);
     }
-    if (regression != REGRESSION.contains(requested)) {
-      throw new IllegalArgumentException("--metric " + requested + " does not apply to a "
-          + type.name().toLowerCase(Locale.ROOT) + " task; use "
-          + String.join(", ", regression ? REGRESSION : CLASSIFICATION));
-    }
-    return requested;
+    return m.checkFits("--metric", type).id();
   }
 
   /**
@@ -92,7 +86,7 @@ public record Promotion(String metric, String challengerVersion, double challeng
 
   /** How much better {@code challenger} is than {@code champion} (negative when worse). */
   public static double improvement(String metric, double challenger, double champion) {
-    return Metrics.higherIsBetter(metric) ? challenger - champion : champion - challenger;
+    return Metric.parse(metric).largerIsBetter() ? challenger - champion : champion - challenger;
   }
 
   /** The improvement over the champion, NaN without one. */
@@ -139,7 +133,7 @@ public record Promotion(String metric, String challengerVersion, double challeng
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("metric", metric);
-    o.put("higherIsBetter", Metrics.higherIsBetter(metric));
+    o.put("higherIsBetter", Metric.parse(metric).largerIsBetter());
     putNumber(o, "challenger", challenger);
     o.put("championVersion", championVersion);
     putNumber(o, "champion", champion);

@@ -20,6 +20,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.dptrain.data.Block;
+import org.dptrain.driver.config.JobConfig;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.DataLoader;
 import org.dptrain.driver.data.DataOptions;
@@ -30,7 +31,8 @@ import org.dptrain.driver.data.TaskType;
 import org.dptrain.driver.eval.Evaluator;
 import org.dptrain.driver.eval.Metrics;
 import org.dptrain.driver.fs.ModelStore;
-import org.dptrain.driver.train.JobSettings;
+import org.dptrain.driver.train.MetricsLog;
+import org.dptrain.driver.train.Provenance;
 import org.dptrain.driver.train.TrainingJob;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
@@ -106,13 +108,13 @@ public final class Retrainer {
    * @throws IllegalArgumentException for bad settings or data (nothing in the registry changes)
    */
   public static Outcome run(SparkSession spark, Settings r,
-      BiFunction<String, String, JobSettings> job, PrintStream out) throws IOException {
+      BiFunction<String, String, JobConfig> job, PrintStream out) throws IOException {
     ModelStore store = ModelStore.of(spark);
     Registry entry = new Registry(store, r.registry(), r.name());
     // usage errors first, before the lock: a wrong option must not read as "locked"
-    JobSettings plain = job.apply(SCRATCH_PREFIX + "unused", null);
-    NetworkSpec spec = NetworkSpec.of(plain.layers(), plain.activations(), plain.loss());
-    Targets targets = Targets.of(spec.loss(), spec.outputSize());
+    JobConfig plain = job.apply(SCRATCH_PREFIX + "unused", null);
+    NetworkSpec spec = plain.network().spec();
+    Targets targets = plain.targets();
     String metric = Promotion.metricFor(targets.type(), r.metric());
 
     java.nio.file.Path scratch = Files.createTempDirectory(SCRATCH_PREFIX + entry.name() + "-");
@@ -124,7 +126,7 @@ public final class Retrainer {
           : store.readModel(entry.versionDir(championVersion));
       boolean warm = champion != null && !r.fromScratch();
       String parent = warm ? championVersion : null;
-      JobSettings s = job.apply(scratch.resolve("model").toString(),
+      JobConfig s = job.apply(scratch.resolve("model").toString(),
           warm ? entry.versionDir(championVersion).toString() : null);
       if (champion != null) {
         checkChampionFits(entry, championVersion, champion, spec, targets.type(), warm);
@@ -137,7 +139,8 @@ public final class Retrainer {
 
       // the holdout, read and validated before any training
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      int partitions = s.partitions() != null ? s.partitions() : sc.defaultParallelism();
+      int partitions = s.parallelism().partitions() != null ? s.parallelism().partitions()
+          : sc.defaultParallelism();
       LoadedData holdout = DataLoader.load(spark, r.holdout(), targets);
       if (holdout.numFeatures() != spec.inputSize()) {
         throw new IllegalArgumentException("--holdout " + r.holdout().path() + " has "
@@ -233,7 +236,7 @@ public final class Retrainer {
 
   /** The registry.json of a new version: holdout metrics, decision and provenance. */
   private static ObjectNode record(ModelStore store, Registry entry, String version, Settings r,
-      JobSettings s, String parent, Metrics championMetrics, Metrics metrics, Promotion p,
+      JobConfig s, String parent, Metrics championMetrics, Metrics metrics, Promotion p,
       String sparkVersion) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("name", entry.name());
@@ -251,11 +254,11 @@ public final class Retrainer {
     }
     o.set("decision", p.toJson());
     ObjectNode provenance = o.putObject("provenance");
-    provenance.put("data", qualified(store, s.data().path()));
-    provenance.put("validation", s.validation() == null ? null
-        : qualified(store, s.validation().path()));
-    provenance.put("seed", s.seed());
-    provenance.put("dptrainVersion", TrainingJob.version());
+    provenance.put("data", qualified(store, s.data().train().path()));
+    provenance.put("validation", s.data().validation() == null ? null
+        : qualified(store, s.data().validation().path()));
+    provenance.put("seed", s.loop().seed());
+    provenance.put("dptrainVersion", Provenance.version());
     String commit = System.getenv("DPTRAIN_GIT_COMMIT");
     provenance.put("gitCommit", commit == null || commit.isBlank() ? null : commit.trim());
     provenance.put("sparkVersion", sparkVersion);
@@ -266,7 +269,7 @@ public final class Retrainer {
 
   /** The job's settings as stored: the output is the version, not the scratch directory. */
   private static Map<String, Object> effectiveConfig(Registry entry, String version,
-      JobSettings s) {
+      JobConfig s) {
     Map<String, Object> config = s.toMap();
     config.put("output", entry.versionDir(version).toString());
     return config;
@@ -288,9 +291,9 @@ public final class Retrainer {
     List<ModelStore.NamedBytes> files = new ArrayList<>();
     files.add(new ModelStore.NamedBytes(ModelFile.WEIGHTS_BIN, encoded.weightsBin()));
     files.add(new ModelStore.NamedBytes(ModelFile.MODEL_JSON, encoded.modelJson()));
-    java.nio.file.Path metrics = run.resolve(TrainingJob.METRICS_FILE);
+    java.nio.file.Path metrics = run.resolve(MetricsLog.FILE);
     if (Files.exists(metrics)) {
-      files.add(new ModelStore.NamedBytes(TrainingJob.METRICS_FILE, Files.readAllBytes(metrics)));
+      files.add(new ModelStore.NamedBytes(MetricsLog.FILE, Files.readAllBytes(metrics)));
     }
     files.add(new ModelStore.NamedBytes(Registry.REGISTRY_JSON, JSON.writeValueAsBytes(record)));
     return files;

@@ -10,6 +10,6 @@
  * replaced in one rename) and happens under the entry's {@link
  * org.dptrain.driver.registry.RegistryLock}; the pointer file is the truth about the champion.
  * Metrics are compared in their own unit, higher or lower being better as {@link
- * org.dptrain.driver.eval.Metrics#higherIsBetter} says.
+ * org.dptrain.driver.eval.Metric#largerIsBetter} says.
  */
 package org.dptrain.driver.registry;

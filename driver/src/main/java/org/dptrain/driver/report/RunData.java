@@ -1,20 +1,14 @@
 package org.dptrain.driver.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import org.dptrain.driver.train.TrainingJob;
+import org.dptrain.driver.train.EpochRecord;
+import org.dptrain.driver.train.MetricsLog;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
 
@@ -29,8 +23,6 @@ import org.dptrain.model.ModelFile;
  *     for a resumed run)
  */
 public record RunData(Path dir, Model model, List<EpochRecord> epochs) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public RunData {
     epochs = List.copyOf(epochs);
   }
@@ -48,7 +40,7 @@ public record RunData(Path dir, Model model, List<EpochRecord> epochs) {
       throw new RunDirectoryException("run directory not found: " + d);
     }
     Model model = ModelFile.read(d);
-    RunData run = new RunData(d, model, readMetrics(d.resolve(TrainingJob.METRICS_FILE)));
+    RunData run = new RunData(d, model, readMetrics(d.resolve(MetricsLog.FILE)));
     // checked now, so that a report is written whole or not at all
     run.task();
     run.confusion();
@@ -122,101 +114,15 @@ public record RunData(Path dir, Model model, List<EpochRecord> epochs) {
   }
 
   static List<EpochRecord> readMetrics(Path file) throws RunDirectoryException {
-    List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return MetricsLog.read(file);
     } catch (NoSuchFileException e) {
       throw new RunDirectoryException(file + " is missing; a run directory written by dptrain"
           + " train has one line per epoch there", e);
+    } catch (IllegalArgumentException e) {
+      throw new RunDirectoryException(e.getMessage(), e);
     } catch (IOException e) {
       throw new RunDirectoryException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    List<EpochRecord> epochs = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      EpochRecord r = parseLine(file, i + 1, line);
-      if (r.epoch() < 1) {
-        throw new RunDirectoryException(file + " line " + (i + 1) + ": epoch " + r.epoch()
-            + " must be at least 1");
-      }
-      if (!epochs.isEmpty() && r.epoch() != epochs.get(epochs.size() - 1).epoch() + 1) {
-        throw new RunDirectoryException(file + " line " + (i + 1) + ": epoch " + r.epoch()
-            + " follows epoch " + epochs.get(epochs.size() - 1).epoch()
-            + "; epochs must be consecutive");
-      }
-      epochs.add(r);
-    }
-    if (epochs.isEmpty()) {
-      throw new RunDirectoryException(file + " holds no epoch");
-    }
-    return epochs;
-  }
-
-  private static EpochRecord parseLine(Path file, int lineNumber, String line)
-      throws RunDirectoryException {
-    String where = file + " line " + lineNumber;
-    JsonNode o;
-    try {
-      o = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new RunDirectoryException(where + " is not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    if (o == null || !o.isObject()) {
-      throw new RunDirectoryException(where + " must hold a JSON object");
-    }
-    Map<String, Double> validation = new LinkedHashMap<>();
-    JsonNode v = o.get("validation");
-    if (v != null && !v.isNull()) {
-      if (!v.isObject()) {
-        throw new RunDirectoryException(where + ": 'validation' must be an object, got " + v);
-      }
-      for (Map.Entry<String, JsonNode> e : v.properties()) {
-        JsonNode value = e.getValue();
-        if (value.isNumber()) {
-          validation.put(e.getKey(), value.doubleValue());
-        } else if (value.isNull()) {
-          validation.put(e.getKey(), Double.NaN);
-        }
-      }
-    }
-    return new EpochRecord(integer(o, "epoch", where), wholeNumber(o, "step", where),
-        number(o, "trainLoss", where), number(o, "learningRate", where),
-        wholeNumber(o, "examples", where), number(o, "seconds", where),
-        number(o, "computeSeconds", where), number(o, "jobSeconds", where),
-        number(o, "broadcastSeconds", where), number(o, "updateSeconds", where),
-        number(o, "samplesPerSecond", where), integer(o, "syncs", where), validation);
-  }
-
-  private static double number(JsonNode o, String field, String where)
-      throws RunDirectoryException {
-    JsonNode n = o.get(field);
-    if (n == null || !n.isNumber()) {
-      throw new RunDirectoryException(where + ": field '" + field
-          + "' is missing or not a number" + (n == null ? "" : ", got " + n));
-    }
-    return n.doubleValue();
-  }
-
-  private static long wholeNumber(JsonNode o, String field, String where)
-      throws RunDirectoryException {
-    JsonNode n = o.get(field);
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
-      throw new RunDirectoryException(where + ": field '" + field
-          + "' is missing or not a whole number" + (n == null ? "" : ", got " + n));
-    }
-    return n.longValue();
-  }
-
-  private static int integer(JsonNode o, String field, String where)
-      throws RunDirectoryException {
-    long v = wholeNumber(o, field, where);
-    if (v < 0 || v > Integer.MAX_VALUE) {
-      throw new RunDirectoryException(String.format(Locale.ROOT,
-          "%s: field '%s' is %d, out of range", where, field, v));
-    }
-    return (int) v;
   }
 }

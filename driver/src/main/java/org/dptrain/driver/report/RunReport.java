@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.dptrain.driver.data.TaskType;
+import org.dptrain.driver.eval.Metric;
+import org.dptrain.driver.train.EpochRecord;
 import org.dptrain.model.Model;
 
 /**
@@ -83,7 +86,7 @@ public final class RunReport {
     ObjectNode extra = model.extra();
     boolean classification = run.isClassification();
     List<EpochRecord> epochs = run.epochs();
-    boolean hasValidation = epochs.stream().anyMatch(e -> !e.validation().isEmpty());
+    boolean hasValidation = epochs.stream().anyMatch(EpochRecord::hasValidation);
     Html h = new Html();
     String name = run.dir().getFileName().toString();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
@@ -106,8 +109,7 @@ public final class RunReport {
     h.row("final training loss", format(training.path("finalTrainLoss").asDouble(Double.NaN)));
     ObjectNode kept = run.keptValidation();
     if (kept != null) {
-      for (String metric : classification ? List.of("accuracy", "macro_f1", "log_loss")
-          : List.of("rmse", "mae", "r2")) {
+      for (String metric : metricNames(classification)) {
         h.row("validation " + metric + " (kept epoch)", format(kept.path(metric)
             .asDouble(Double.NaN)));
       }
@@ -295,14 +297,19 @@ public final class RunReport {
     h.raw("<td class=\"total\">").text(Long.toString(all)).raw("</td><td></td></tr>\n</table>\n");
   }
 
+  /** The metrics the task's evaluation computes, by name ({@link Metric}). */
+  private static List<String> metricNames(boolean classification) {
+    return Metric.of(classification ? TaskType.BINARY : TaskType.REGRESSION).stream()
+        .map(Metric::id).toList();
+  }
+
   private static void epochTable(Html h, List<EpochRecord> epochs, boolean classification) {
     // folded: a run of hundreds of epochs would push everything below it off the page
     h.raw("<h2>Per epoch</h2>\n<details" + (epochs.size() <= 20 ? " open" : "") + "><summary>")
         .text(epochs.size() + (epochs.size() == 1 ? " epoch" : " epochs")).raw("</summary>\n"
             + "<table class=\"epochs\">\n<tr><th>epoch</th><th>step</th><th>training loss</th>");
-    List<String> metrics = classification ? List.of("accuracy", "macro_f1", "log_loss")
-        : List.of("rmse", "mae", "r2");
-    boolean hasValidation = epochs.stream().anyMatch(e -> !e.validation().isEmpty());
+    List<String> metrics = metricNames(classification);
+    boolean hasValidation = epochs.stream().anyMatch(EpochRecord::hasValidation);
     if (hasValidation) {
       for (String m : metrics) {
         h.raw("<th>validation ").text(m).raw("</th>");

@@ -2,7 +2,6 @@ package org.dptrain.driver.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -15,6 +14,9 @@ import org.dptrain.driver.checkpoint.CheckpointInterval;
 import org.dptrain.driver.checkpoint.CheckpointSettings;
 import org.dptrain.driver.checkpoint.CheckpointState;
 import org.dptrain.driver.checkpoint.CheckpointStore;
+import org.dptrain.driver.config.JobConfig;
+import org.dptrain.driver.config.Setting;
+import org.dptrain.driver.config.SettingTable;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.eval.Metrics;
 import org.dptrain.model.Model;
@@ -26,38 +28,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The checkpoints of one training run: takes them when due (a {@link
  * DistributedTrainer.SyncListener}), decides where a run resumes, checks that a resumed run is the
- * same run, and restores the optimizer and the job's progress from a checkpoint.
- *
- * <p>{@code state.json} of a checkpoint holds: {@code position} (0-based epoch, synchronisations
- * and steps done in it, steps and synchronisations per epoch, global step), {@code epochTotals}
- * (the epoch's loss sum, examples and timings so far), {@code optimizer} (kind, step count, state
- * length), {@code random} (seed, epoch, step within the epoch, partitions and examples: every
- * random draw is a function of these), {@code progress} (epoch reports, validation metrics and
- * metrics.jsonl lines so far), {@code earlyStopping} (metric, best epoch, epochs since, best
- * metrics; the best weights are best-weights.bin) and {@code config} (the effective settings).
+ * same run, and restores the optimizer and the run's history from a checkpoint. Its
+ * {@code state.json} is a {@link RunState}.
  */
 final class RunCheckpoint implements DistributedTrainer.SyncListener {
   private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoint.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * The settings that fix the run's trajectory (or what it keeps, for early stopping): a resumed
-   * run must have the checkpoint's values of all of them.
-   */
-  static final List<String> SAME_RUN_KEYS = List.of("data", "format", "num-features",
-      "label-column", "feature-columns", "features-column", "validation", "layers", "activations",
-      "loss", "optimizer", "lr", "momentum", "beta1", "beta2", "epsilon", "weight-decay",
-      "clip-norm", "schedule", "batch-size", "epochs", "seed", "local-steps", "aggregation-depth",
-      "scale", "early-stopping", "patience");
-
   private final CheckpointStore store;
   private final CheckpointInterval every;
-  private final TrainingJob.Progress progress;
+  private final EpochHistory history;
   private final NetworkSpec spec;
   private final FeatureScaling scaling;
-  private final JobSettings settings;
+  private final JobConfig config;
   private final int partitions;
-  private final long examples;
+  private final DataDigest data;
   private long nextStep;
   private String lastGood;
 
@@ -65,17 +50,17 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
    * @param start where training starts (a fresh run: {@link DistributedTrainer.Position#START})
    * @param resumedFrom the checkpoint the run resumed from, or null
    */
-  RunCheckpoint(CheckpointStore store, CheckpointInterval every, TrainingJob.Progress progress,
-      NetworkSpec spec, FeatureScaling scaling, JobSettings settings, int partitions,
-      long examples, DistributedTrainer.Position start, String resumedFrom) {
+  RunCheckpoint(CheckpointStore store, EpochHistory history, NetworkSpec spec,
+      FeatureScaling scaling, JobConfig config, int partitions, DataDigest data,
+      DistributedTrainer.Position start, String resumedFrom) {
     this.store = store;
-    this.every = every;
-    this.progress = progress;
+    this.every = config.checkpoints().every();
+    this.history = history;
     this.spec = spec;
     this.scaling = scaling;
-    this.settings = settings;
+    this.config = config;
     this.partitions = partitions;
-    this.examples = examples;
+    this.data = data;
     this.nextStep = (start.globalStep() / every.count() + 1) * every.count();
     this.lastGood = resumedFrom;
   }
@@ -83,6 +68,11 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
   /** The newest checkpoint of this run known to be complete, or null. */
   String lastGood() {
     return lastGood;
+  }
+
+  /** Where the checkpoints are. */
+  String root() {
+    return store.root().toString();
   }
 
   @Override
@@ -103,8 +93,9 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
       throw new TrainingDivergedException(p.epoch() + 1, p.step(), optimizer.stepCount(),
           "the optimizer state is no longer finite");
     }
+    EarlyStopping es = history.earlyStopping();
     CheckpointState state = new CheckpointState(p.globalStep(), new Model(spec, weights, extra),
-        optimizerState, progress.bestWeights, state(p, optimizer));
+        optimizerState, es == null ? null : es.bestWeights(), state(p, optimizer).toJson());
     try {
       lastGood = store.write(state);
     } catch (IOException e) {
@@ -117,57 +108,21 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     nextStep = (p.globalStep() / every.count() + 1) * every.count();
   }
 
-  private ObjectNode state(DistributedTrainer.Position p, Optimizer optimizer) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("createdAt", Instant.now().toString());
-    ObjectNode pos = root.putObject("position");
-    pos.put("epoch", p.epoch());
-    pos.put("sync", p.sync());
-    pos.put("step", p.step());
-    pos.put("stepsPerEpoch", p.stepsPerEpoch());
-    pos.put("syncsPerEpoch", p.syncsPerEpoch());
-    pos.put("globalStep", p.globalStep());
-    DistributedTrainer.EpochTotals t = p.totals();
-    ObjectNode totals = root.putObject("epochTotals");
-    totals.put("lossSum", t.lossSum());
-    totals.put("examples", t.examples());
-    totals.put("computeNanos", t.computeNanos());
-    totals.put("broadcastNanos", t.broadcastNanos());
-    totals.put("jobNanos", t.jobNanos());
-    totals.put("updateNanos", t.updateNanos());
-    totals.put("elapsedNanos", t.elapsedNanos());
-    ObjectNode opt = root.putObject("optimizer");
-    opt.put("kind", optimizer.spec().kind().id());
-    opt.put("stepCount", optimizer.stepCount());
-    opt.put("stateLength", optimizer.state().length);
-    ObjectNode random = root.putObject("random");
-    random.put("seed", settings.seed());
-    random.put("epoch", p.epoch());
-    random.put("stepInEpoch", p.step());
-    random.put("partitions", partitions);
-    random.put("examples", examples);
-    ObjectNode prog = root.putObject("progress");
-    prog.put("stepsSoFar", progress.stepsSoFar);
-    ArrayNode reports = prog.putArray("epochs");
-    for (EpochReport r : progress.reports) {
-      reports.add(toJson(r));
+  private RunState state(DistributedTrainer.Position p, Optimizer optimizer) {
+    List<JsonNode> epochs = new ArrayList<>();
+    for (EpochRecord r : history.records()) {
+      epochs.add(r.toJson());
     }
-    ArrayNode validation = prog.putArray("validationPerEpoch");
-    progress.perEpoch.forEach(m -> validation.add(m.toJson()));
-    prog.set("lastMetrics", progress.lastMetrics == null ? null : progress.lastMetrics.toJson());
-    ArrayNode lines = prog.putArray("metricsLines");
-    progress.metricsLines.forEach(lines::add);
-    if (settings.earlyStopping() != null) {
-      ObjectNode es = root.putObject("earlyStopping");
-      es.put("metric", settings.earlyStopping());
-      es.put("bestEpoch", progress.bestEpoch);
-      es.put("sinceBest", progress.sinceBest);
-      es.set("bestMetrics", progress.bestMetrics == null ? null : progress.bestMetrics.toJson());
-      es.put("bestWeightsFile", progress.bestWeights == null ? null
-          : CheckpointStore.BEST_WEIGHTS_BIN);
-    }
-    root.set("config", JSON.valueToTree(settings.toMap()));
-    return root;
+    EarlyStopping es = history.earlyStopping();
+    return new RunState(Instant.now().toString(), p,
+        new RunState.OptimizerInfo(optimizer.spec().kind().id(), optimizer.stepCount(),
+            optimizer.state().length),
+        new RunState.RandomInfo(config.loop().seed(), p.epoch(), p.step(), partitions,
+            data.examples(), data.sha256()),
+        history.stepsSoFar(), epochs,
+        es == null ? null : new RunState.EarlyStoppingInfo(es.metric().id(), es.bestEpoch(),
+            es.sinceBest(), es.best() == null ? null : es.best().toJson()),
+        JSON.valueToTree(config.toMap()));
   }
 
   /**
@@ -224,14 +179,19 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
   }
 
   /**
-   * Checks that the job's settings are the checkpoint's wherever they change the trajectory.
+   * Checks that the job's settings are the checkpoint's wherever they shape the trajectory (the
+   * settings {@link Setting#trajectory} marks).
    *
    * @throws IllegalArgumentException naming the first setting that differs and both values
    */
-  static void checkSettings(CheckpointStore.Loaded c, JobSettings s) {
+  static void checkSettings(CheckpointStore.Loaded c, JobConfig config) {
     JsonNode saved = c.state().state().path("config");
-    JsonNode now = JSON.valueToTree(s.toMap());
-    for (String key : SAME_RUN_KEYS) {
+    JsonNode now = JSON.valueToTree(config.toMap());
+    for (Setting<?> s : SettingTable.ALL) {
+      if (!s.trajectory()) {
+        continue;
+      }
+      String key = s.key();
       JsonNode a = saved.path(key);
       JsonNode b = now.path(key);
       if (!sameValue(a, b)) {
@@ -242,25 +202,35 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     }
   }
 
+  /** The checkpoint's state, bound. */
+  static RunState state(CheckpointStore.Loaded c) {
+    return RunState.fromJson(c.name(), c.state().state());
+  }
+
   /**
    * Checks that the data and partitioning are the checkpoint's: the same examples in the same
    * number of partitions give the same batches.
    */
-  static void checkData(CheckpointStore.Loaded c, int partitions, long examples,
+  static void checkData(CheckpointStore.Loaded c, int partitions, DataDigest data,
       int stepsPerEpoch) {
-    JsonNode random = c.state().state().path("random");
-    long p = random.path("partitions").asLong(-1);
+    RunState st = state(c);
+    int p = st.random().partitions();
     if (p != partitions) {
       throw new IllegalArgumentException("--resume: checkpoint " + c.name() + " was taken with "
           + p + " partitions, this run has " + partitions + "; set --partitions " + p);
     }
-    long n = random.path("examples").asLong(-1);
-    if (n != examples) {
+    long n = st.random().examples();
+    if (n != data.examples()) {
       throw new IllegalArgumentException("--resume: checkpoint " + c.name() + " was taken on "
-          + n + " training examples, the data now holds " + examples + "; a resumed run needs the"
-          + " same data");
+          + n + " training examples, the data now holds " + data.examples() + "; a resumed run"
+          + " needs the same data");
     }
-    int s = c.state().state().path("position").path("stepsPerEpoch").asInt(-1);
+    if (!data.sha256().equals(st.random().dataSha256())) {
+      throw new IllegalArgumentException("--resume: checkpoint " + c.name() + " was taken on"
+          + " training data with SHA-256 " + st.random().dataSha256() + ", the data now has "
+          + data.sha256() + "; a resumed run needs the same data in the same order");
+    }
+    int s = st.position().stepsPerEpoch();
     if (s != stepsPerEpoch) {
       throw new IllegalArgumentException("--resume: checkpoint " + c.name() + " has " + s
           + " steps per epoch, this run " + stepsPerEpoch);
@@ -277,84 +247,33 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
   }
 
   /**
-   * Restores the optimizer (state and step count) and the job's progress from {@code c}, and
-   * writes the metrics lines so far into the run's metrics file.
+   * Restores the optimizer (state and step count) and the run's history from {@code c}, and
+   * writes the metrics records so far into the run's metrics log.
    *
    * @return the position to continue from
    */
   static DistributedTrainer.Position restore(CheckpointStore.Loaded c, Optimizer optimizer,
-      TrainingJob.Progress progress) throws IOException {
-    JsonNode st = c.state().state();
-    optimizer.restore(c.state().optimizerState(), need(c, st, "optimizer", "stepCount").asLong());
-    JsonNode prog = st.path("progress");
-    progress.stepsSoFar = need(c, st, "progress", "stepsSoFar").asLong();
-    for (JsonNode r : prog.path("epochs")) {
-      progress.reports.add(report(r));
+      EpochHistory history) {
+    RunState st = state(c);
+    optimizer.restore(c.state().optimizerState(), st.optimizer().stepCount());
+    List<EpochRecord> records = new ArrayList<>();
+    for (int i = 0; i < st.epochs().size(); i++) {
+      records.add(EpochRecord.fromJson(st.epochs().get(i), "checkpoint " + c.name() + " "
+          + CheckpointStore.STATE_JSON + " epochs[" + i + "]"));
     }
-    for (JsonNode m : prog.path("validationPerEpoch")) {
-      progress.perEpoch.add(Metrics.fromJson(m));
-    }
-    JsonNode last = prog.get("lastMetrics");
-    progress.lastMetrics = last == null || last.isNull() ? null : Metrics.fromJson(last);
-    List<String> lines = new ArrayList<>();
-    prog.path("metricsLines").forEach(l -> lines.add(l.asText()));
-    progress.restoreMetricsLines(lines);
-    JsonNode es = st.get("earlyStopping");
-    if (es != null && !es.isNull()) {
-      progress.bestEpoch = es.path("bestEpoch").asInt();
-      progress.sinceBest = es.path("sinceBest").asInt();
-      JsonNode best = es.get("bestMetrics");
-      progress.bestMetrics = best == null || best.isNull() ? null : Metrics.fromJson(best);
-      progress.bestWeights = c.state().bestWeights();
-      if ((progress.bestMetrics == null) != (progress.bestWeights == null)) {
-        throw new IllegalArgumentException("checkpoint " + c.name() + " has "
-            + (progress.bestWeights == null ? "best metrics but no " + CheckpointStore
-                .BEST_WEIGHTS_BIN : CheckpointStore.BEST_WEIGHTS_BIN + " but no best metrics"));
+    history.restore(st.stepsSoFar(), records);
+    RunState.EarlyStoppingInfo es = st.earlyStopping();
+    if (es != null && history.earlyStopping() != null) {
+      Metrics best = es.bestMetrics() == null || es.bestMetrics().isNull() ? null
+          : Metrics.fromJson(es.bestMetrics());
+      try {
+        history.earlyStopping().restore(es.bestEpoch(), es.sinceBest(), best,
+            c.state().bestWeights());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("checkpoint " + c.name() + ": " + e.getMessage(), e);
       }
     }
-    JsonNode pos = st.path("position");
-    JsonNode t = st.path("epochTotals");
-    return new DistributedTrainer.Position(need(c, st, "position", "epoch").asInt(),
-        need(c, st, "position", "sync").asInt(), need(c, st, "position", "step").asInt(),
-        pos.path("stepsPerEpoch").asInt(), pos.path("syncsPerEpoch").asInt(),
-        new DistributedTrainer.EpochTotals(need(c, st, "epochTotals", "lossSum").asDouble(),
-            t.path("examples").asLong(), t.path("computeNanos").asLong(),
-            t.path("broadcastNanos").asLong(), t.path("jobNanos").asLong(),
-            t.path("updateNanos").asLong(), t.path("elapsedNanos").asLong()));
-  }
-
-  private static JsonNode need(CheckpointStore.Loaded c, JsonNode root, String object,
-      String field) {
-    JsonNode v = root.path(object).get(field);
-    if (v == null || !v.isNumber()) {
-      throw new IllegalArgumentException("checkpoint " + c.name() + ": "
-          + CheckpointStore.STATE_JSON + " has no number " + object + "." + field);
-    }
-    return v;
-  }
-
-  private static ObjectNode toJson(EpochReport r) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("epoch", r.epoch());
-    o.put("steps", r.steps());
-    o.put("syncs", r.syncs());
-    o.put("trainLoss", r.trainLoss());
-    o.put("examples", r.examples());
-    o.put("seconds", r.seconds());
-    o.put("computeSeconds", r.computeSeconds());
-    o.put("learningRate", r.learningRate());
-    o.put("broadcastSeconds", r.broadcastSeconds());
-    o.put("jobSeconds", r.jobSeconds());
-    o.put("updateSeconds", r.updateSeconds());
-    return o;
-  }
-
-  private static EpochReport report(JsonNode o) {
-    return new EpochReport(o.path("epoch").asInt(), o.path("steps").asInt(),
-        o.path("syncs").asInt(), o.path("trainLoss").asDouble(), o.path("examples").asLong(),
-        o.path("seconds").asDouble(), o.path("computeSeconds").asDouble(),
-        o.path("learningRate").asDouble(), o.path("broadcastSeconds").asDouble(),
-        o.path("jobSeconds").asDouble(), o.path("updateSeconds").asDouble());
+    return st.position();
   }
 
   private static boolean sameValue(JsonNode a, JsonNode b) {

@@ -6,7 +6,8 @@ import org.dptrain.network.NetworkSpec;
 import org.dptrain.optim.OptimizerSpec;
 
 /**
- * How the distributed trainer trains. Defaults are the constants below.
+ * How the distributed trainer trains. Built from a job's configuration; the defaults of its
+ * values are declared in {@link org.dptrain.driver.config.SettingTable}.
  *
  * @param spec the network
  * @param optimizer the update rule, applied on the driver (and on executors in local-steps mode)
@@ -22,12 +23,6 @@ import org.dptrain.optim.OptimizerSpec;
  */
 public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
     long seed, int localSteps, int aggregationDepth) implements Serializable {
-
-  public static final int DEFAULT_BATCH_SIZE = 32;
-  public static final int DEFAULT_EPOCHS = 5;
-  public static final long DEFAULT_SEED = 7L;
-  public static final int DEFAULT_LOCAL_STEPS = 1;
-  public static final int DEFAULT_AGGREGATION_DEPTH = 1;
 
   public TrainConfig {
     Objects.requireNonNull(spec, "spec");

@@ -202,11 +202,13 @@ class CheckpointStoreTest {
         .getMessage());
     assertEquals("--resume 'ckpt-../1' is not a valid name ('..' would leave its folder): use"
         + " letters, digits, '-' and '_', starting with a letter or digit", assertThrows(
-        IllegalArgumentException.class, () -> new CheckpointSettings("x", null, 3, "ckpt-../1"))
+        IllegalArgumentException.class, () -> new CheckpointSettings("x",
+            CheckpointInterval.parse("1"), 3, "ckpt-../1"))
         .getMessage());
     assertEquals("--resume 'yes' must be latest (the default), if-present, or a checkpoint name"
         + " such as ckpt-000001234", assertThrows(IllegalArgumentException.class,
-        () -> new CheckpointSettings("x", null, 3, "yes")).getMessage());
+        () -> new CheckpointSettings("x", CheckpointInterval.parse("1"), 3, "yes"))
+        .getMessage());
   }
 
   @Test

@@ -28,7 +28,7 @@ import org.dptrain.driver.SparkTestSession;
 import org.dptrain.driver.cli.CliTest.Run;
 import org.dptrain.driver.registry.RegistryLock;
 import org.dptrain.driver.registry.Retrainer;
-import org.dptrain.driver.train.TrainingJob;
+import org.dptrain.driver.train.Provenance;
 import org.dptrain.model.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,7 +126,7 @@ class RetrainCliTest {
     assertFalse(r1.get("holdout").has("champion"));
     assertEquals("file:" + CIRCLES_DATA, r1.get("provenance").get("data").asText());
     assertEquals(7, r1.get("provenance").get("seed").asLong());
-    assertEquals(TrainingJob.version(), r1.get("provenance").get("dptrainVersion").asText());
+    assertEquals(Provenance.version(), r1.get("provenance").get("dptrainVersion").asText());
     assertEquals(2, r1.get("provenance").get("config").get("epochs").asInt());
     assertEquals("file:" + entry.resolve("v000001"),
         r1.get("provenance").get("config").get("output").asText());
@@ -352,14 +352,15 @@ class RetrainCliTest {
 
   @Test
   void optionsThatDoNotApplyAreRefused() throws Exception {
+    // retrain takes only the options it uses: these are not options of it
     Run output = xor("--output", tmp.resolve("x").toString());
     assertEquals(2, output.code());
-    assertEquals("dptrain: error: --output does not apply to retrain: the model is registered as"
-        + " the next version of " + root() + "/xor\n", output.err());
+    assertTrue(output.err().startsWith("dptrain: error: Unknown options: '--output'"),
+        output.err());
     Run init = xor("--init-model", tmp.toString());
     assertEquals(2, init.code());
-    assertEquals("dptrain: error: --init-model does not apply to retrain: it warm-starts from the"
-        + " registry's champion (or use --from-scratch)\n", init.err());
+    assertTrue(init.err().startsWith("dptrain: error: Unknown options: '--init-model'"),
+        init.err());
     Run noName = cli("retrain", "--registry", root().toString(), "--data", XOR_DATA, "--holdout",
         XOR_DATA, "--layers", "2,4,1", "--activations", "tanh,sigmoid", "--loss",
         "binary_cross_entropy");

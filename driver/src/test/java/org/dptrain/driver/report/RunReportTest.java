@@ -1,5 +1,15 @@
 package org.dptrain.driver.report;
 
+import static org.dptrain.driver.config.SettingTable.ACTIVATIONS;
+import static org.dptrain.driver.config.SettingTable.BATCH_SIZE;
+import static org.dptrain.driver.config.SettingTable.EPOCHS;
+import static org.dptrain.driver.config.SettingTable.LAYERS;
+import static org.dptrain.driver.config.SettingTable.LEARNING_RATE;
+import static org.dptrain.driver.config.SettingTable.LOSS;
+import static org.dptrain.driver.config.SettingTable.OPTIMIZER;
+import static org.dptrain.driver.config.SettingTable.OUTPUT;
+import static org.dptrain.driver.config.SettingTable.PARTITIONS;
+import static org.dptrain.driver.config.SettingTable.VALIDATION;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +32,8 @@ import javax.imageio.ImageIO;
 import org.apache.spark.api.java.JavaRDD;
 import org.dptrain.data.Block;
 import org.dptrain.driver.SparkTestSession;
+import org.dptrain.driver.config.JobConfig;
+import org.dptrain.driver.config.SettingTable;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.DataFormat;
 import org.dptrain.driver.data.DataLoader;
@@ -29,7 +41,7 @@ import org.dptrain.driver.data.DataOptions;
 import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.eval.Evaluator;
 import org.dptrain.driver.eval.Metrics;
-import org.dptrain.driver.train.JobSettings;
+import org.dptrain.driver.train.EpochRecord;
 import org.dptrain.driver.train.TrainingJob;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
@@ -44,14 +56,16 @@ class RunReportTest {
   @TempDir
   Path tmp;
 
-  static JobSettings settings(DataOptions data, DataOptions validation, int[] layers,
+  static JobConfig settings(DataOptions data, DataOptions validation, int[] layers,
       List<String> activations, String loss, double lr, int batchSize, int epochs, Path out) {
-    return new JobSettings(data, validation, layers, activations, loss, null, "adam", lr, 0.9, 0.9,
-        0.999, 1e-8, 0, 0, "constant", batchSize, epochs, 7L, 2, 1, 1, null, "none", null, 3,
-        out.toString(), null);
+    return JobConfig.builder().set(SettingTable.DATA, data.path())
+        .set(VALIDATION, validation == null ? null : validation.path()).set(LAYERS, layers)
+        .parse(ACTIVATIONS, String.join(",", activations)).parse(LOSS, loss)
+        .parse(OPTIMIZER, "adam").set(LEARNING_RATE, lr).set(BATCH_SIZE, batchSize)
+        .set(EPOCHS, epochs).set(PARTITIONS, 2).set(OUTPUT, out.toString()).build();
   }
 
-  static TrainingJob.Result train(JobSettings s) throws Exception {
+  static TrainingJob.Result train(JobConfig s) throws Exception {
     return TrainingJob.run(SparkTestSession.get(), s, new PrintStream(new ByteArrayOutputStream(),
         true, StandardCharsets.UTF_8));
   }
@@ -183,8 +197,8 @@ class RunReportTest {
 
   @Test
   void sseValidationLossIsHalfKTimesRmseSquared() {
-    EpochRecord e = new EpochRecord(1, 1, 0.5, 0.1, 10, 1, 0.5, 0.6, 0.1, 0.1, 10, 1,
-        Map.of("rmse", 2.0));
+    EpochRecord e = new EpochRecord(1, 1, 0.5, 0.1, 10, 1, 0.5, 0.6, 0.1, 0.1, 10, 1, 1,
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("rmse", 2.0));
     Model sse = new Model(org.dptrain.network.NetworkSpec.of(new int[] {2, 3}, List.of("linear"),
         "sse"), new double[9]);
     assertEquals(0.5 * 3 * 4.0, RunReport.validationLoss(e, sse), 1e-15);

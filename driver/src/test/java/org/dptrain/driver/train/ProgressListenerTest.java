@@ -1,5 +1,6 @@
 package org.dptrain.driver.train;
 
+import static org.dptrain.driver.config.SettingTable.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.dptrain.driver.SparkTestSession;
+import org.dptrain.driver.config.JobConfig;
 import org.dptrain.driver.data.DataOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +23,11 @@ class ProgressListenerTest {
   private List<String> calls(int localSteps) throws Exception {
     String data = Paths.get("..", "conf", "jobs", "data", "xor.csv").toAbsolutePath().toString();
     // 100 examples, batch 10: 10 steps per epoch
-    JobSettings s = new JobSettings(DataOptions.of(data), null, new int[] {2, 4, 1},
-        List.of("tanh", "sigmoid"), "binary_cross_entropy", null, "sgd", 0.5, 0.9, 0.9, 0.999,
-        1e-8, 0, 0, "constant", 10, 2, 7L, 2, localSteps, 1, null, "none", null, 3,
-        tmp.resolve("run-" + localSteps).toString(), null);
+    JobConfig s = JobConfig.builder().set(DATA, data).parse(LAYERS, "2,4,1")
+        .parse(ACTIVATIONS, "tanh,sigmoid").parse(LOSS, "binary_cross_entropy")
+        .set(LEARNING_RATE, 0.5).set(BATCH_SIZE, 10).set(EPOCHS, 2).set(PARTITIONS, 2)
+        .set(LOCAL_STEPS, localSteps).set(OUTPUT, tmp.resolve("run-" + localSteps).toString())
+        .build();
     List<String> calls = new ArrayList<>();
     TrainingJob.run(SparkTestSession.get(), s, new PrintStream(new ByteArrayOutputStream()),
         TaskHook.NONE, (epoch, done, steps) -> calls.add(epoch + ":" + done + "/" + steps));

@@ -1,5 +1,6 @@
 package org.dptrain.driver.train;
 
+import static org.dptrain.driver.config.SettingTable.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +26,7 @@ import org.dptrain.driver.SparkTestSession;
 import org.dptrain.driver.checkpoint.CheckpointInterval;
 import org.dptrain.driver.checkpoint.CheckpointSettings;
 import org.dptrain.driver.checkpoint.CheckpointStore;
+import org.dptrain.driver.config.JobConfig;
 import org.dptrain.driver.data.DataOptions;
 import org.dptrain.driver.fs.ModelStore;
 import org.junit.jupiter.api.Test;
@@ -47,11 +49,13 @@ class ResumeTest {
 
   /** Circles, 600 examples in 2 partitions, batch 32: 19 steps an epoch, validation and early
    *  stopping on (so best weights and metrics are part of the state). */
-  static JobSettings circles(String output, int localSteps, String lr) {
-    return new JobSettings(DataOptions.of(CIRCLES), DataOptions.of(CIRCLES), new int[] {2, 8, 1},
-        List.of("tanh", "sigmoid"), "binary_cross_entropy", null, "adam", Double.parseDouble(lr),
-        0.9, 0.9, 0.999, 1e-8, 0, 0, "cosine:5", 32, 3, 7L, 2, localSteps, 1, null, "standardize",
-        "log_loss", 5, output, null);
+  static JobConfig circles(String output, int localSteps, String lr) {
+    return JobConfig.builder().set(DATA, CIRCLES).set(VALIDATION, CIRCLES)
+        .parse(LAYERS, "2,8,1").parse(ACTIVATIONS, "tanh,sigmoid")
+        .parse(LOSS, "binary_cross_entropy").parse(OPTIMIZER, "adam").parse(LEARNING_RATE, lr)
+        .set(SCHEDULE, "cosine:5").set(BATCH_SIZE, 32).set(EPOCHS, 3).set(PARTITIONS, 2)
+        .set(LOCAL_STEPS, localSteps).parse(SCALE, "standardize").parse(EARLY_STOPPING, "log_loss")
+        .set(PATIENCE, 5).set(OUTPUT, output).build();
   }
 
   static CheckpointSettings checkpoints(Path dir, String every, String resume) {
@@ -69,7 +73,7 @@ class ResumeTest {
 
   record Run(TrainingJob.Result result, String out) {}
 
-  static Run run(JobSettings s, TaskHook hook) throws Exception {
+  static Run run(JobConfig s, TaskHook hook) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TrainingJob.Result r = TrainingJob.run(SparkTestSession.get(), s,
         new PrintStream(bytes, true, StandardCharsets.UTF_8), hook);
@@ -81,8 +85,8 @@ class ResumeTest {
     Path ckpts = tmp.resolve("ckpts");
     Run straight = run(circles(tmp.resolve("straight").toString(), 1, "0.02"), TaskHook.NONE);
 
-    JobSettings s = circles(tmp.resolve("run").toString(), 1, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "7steps", null));
+    JobConfig s = circles(tmp.resolve("run").toString(), 1, "0.02")
+        .withCheckpoints(checkpoints(ckpts, "7steps", null));
     Throwable crash = assertThrows(Throwable.class, () -> run(s, crashAt(1, 12)));
     assertTrue(String.valueOf(crash.getMessage()).contains("injected crash at epoch 1 sync 12"),
         crash.getMessage());
@@ -93,7 +97,7 @@ class ResumeTest {
     assertEquals(List.of("ckpts", "straight"), list(tmp), "no run and no staging directory");
 
     Run resumed = run(circles(tmp.resolve("run").toString(), 1, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "7steps", CheckpointSettings.LATEST)), TaskHook.NONE);
+        .withCheckpoints(checkpoints(ckpts, "7steps", CheckpointSettings.LATEST)), TaskHook.NONE);
     assertTrue(resumed.out().startsWith("resuming from ckpt-000000028 (epoch 2, step 9 of 19)\n"),
         resumed.out());
     assertSameRun(tmp.resolve("straight"), tmp.resolve("run"));
@@ -112,15 +116,15 @@ class ResumeTest {
   void localStepsCheckpointAtTheFirstSynchronisationAtOrAfterTheStep() throws Exception {
     Path ckpts = tmp.resolve("ckpts");
     run(circles(tmp.resolve("straight").toString(), 4, "0.02"), TaskHook.NONE);
-    JobSettings s = circles(tmp.resolve("run").toString(), 4, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "10steps", null));
+    JobConfig s = circles(tmp.resolve("run").toString(), 4, "0.02")
+        .withCheckpoints(checkpoints(ckpts, "10steps", null));
     // 19 steps an epoch in synchronisations of 4: they end at steps 4, 8, 12, 16, 19 of each
     // epoch, so the checkpoints due at 10, 20 and 30 fall at global steps 12, 23 and 31
     assertThrows(Throwable.class, () -> run(s, crashAt(1, 3)));
     assertEquals(List.of("ckpt-000000031", "ckpt-000000023", "ckpt-000000012"),
         store(ckpts).names());
     Run resumed = run(circles(tmp.resolve("run").toString(), 4, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "10steps", CheckpointSettings.LATEST)), TaskHook.NONE);
+        .withCheckpoints(checkpoints(ckpts, "10steps", CheckpointSettings.LATEST)), TaskHook.NONE);
     assertTrue(resumed.out().startsWith("resuming from ckpt-000000031 (epoch 2, step 12 of 19)\n"),
         resumed.out());
     assertSameRun(tmp.resolve("straight"), tmp.resolve("run"));
@@ -135,7 +139,7 @@ class ResumeTest {
       }
     };
     run(circles(tmp.resolve("retried").toString(), 1, "0.02")
-        .withCheckpoint(checkpoints(tmp.resolve("ckpts"), "1", null)), failOnce);
+        .withCheckpoints(checkpoints(tmp.resolve("ckpts"), "1", null)), failOnce);
     assertSameRun(tmp.resolve("clean"), tmp.resolve("retried"));
   }
 
@@ -144,36 +148,31 @@ class ResumeTest {
     Path ckpts = tmp.resolve("ckpts");
     String out = tmp.resolve("run").toString();
     assertThrows(Throwable.class, () -> run(circles(out, 1, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "1", null)), crashAt(1, 3)));
+        .withCheckpoints(checkpoints(ckpts, "1", null)), crashAt(1, 3)));
     assertEquals(List.of("ckpt-000000019"), store(ckpts).names());
 
     IllegalArgumentException fresh = assertThrows(IllegalArgumentException.class,
-        () -> run(circles(out, 1, "0.02").withCheckpoint(checkpoints(ckpts, "1", null)),
+        () -> run(circles(out, 1, "0.02").withCheckpoints(checkpoints(ckpts, "1", null)),
             TaskHook.NONE));
     assertEquals("--checkpoint-dir file:" + ckpts + " holds the checkpoints of an unfinished run"
         + " (newest: ckpt-000000019); continue it with --resume, or choose another directory or"
         + " remove them", fresh.getMessage());
 
     IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
-        () -> run(circles(out, 1, "0.05").withCheckpoint(checkpoints(ckpts, "1", "latest")),
+        () -> run(circles(out, 1, "0.05").withCheckpoints(checkpoints(ckpts, "1", "latest")),
             TaskHook.NONE));
     assertEquals("--resume: checkpoint ckpt-000000019 was taken with lr 0.02, this run has lr"
         + " 0.05; a resumed run needs the settings it started with", lr.getMessage());
 
     IllegalArgumentException local = assertThrows(IllegalArgumentException.class,
-        () -> run(circles(out, 4, "0.02").withCheckpoint(checkpoints(ckpts, "1", "latest")),
+        () -> run(circles(out, 4, "0.02").withCheckpoints(checkpoints(ckpts, "1", "latest")),
             TaskHook.NONE));
     assertEquals("--resume: checkpoint ckpt-000000019 was taken with local-steps 1, this run has"
         + " local-steps 4; a resumed run needs the settings it started with", local.getMessage());
 
-    JobSettings other = circles(out, 1, "0.02");
-    JobSettings threePartitions = new JobSettings(other.data(), other.validation(),
-        other.layers(), other.activations(), other.loss(), other.initializer(), other.optimizer(),
-        other.learningRate(), other.momentum(), other.beta1(), other.beta2(), other.epsilon(),
-        other.weightDecay(), other.clipNorm(), other.schedule(), other.batchSize(), other.epochs(),
-        other.seed(), 3, other.localSteps(), other.aggregationDepth(), other.initModel(),
-        other.scale(), other.earlyStopping(), other.patience(), out, null,
-        checkpoints(ckpts, "1", "latest"));
+    JobConfig other = circles(out, 1, "0.02");
+    JobConfig threePartitions = other.with(PARTITIONS, 3)
+        .withCheckpoints(checkpoints(ckpts, "1", "latest"));
     IllegalArgumentException parts = assertThrows(IllegalArgumentException.class,
         () -> run(threePartitions, TaskHook.NONE));
     assertEquals("--resume: checkpoint ckpt-000000019 was taken with 2 partitions, this run has 3;"
@@ -184,11 +183,11 @@ class ResumeTest {
     Path empty = tmp.resolve("empty");
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
         () -> run(circles(tmp.resolve("x").toString(), 1, "0.02")
-            .withCheckpoint(checkpoints(empty, "1", "latest")), TaskHook.NONE));
+            .withCheckpoints(checkpoints(empty, "1", "latest")), TaskHook.NONE));
     assertEquals("--resume: no good checkpoint to resume in file:" + empty + "; run without"
         + " --resume (or with --resume if-present) to start a new run", none.getMessage());
     Run ifPresent = run(circles(tmp.resolve("y").toString(), 1, "0.02")
-        .withCheckpoint(checkpoints(empty, "1", "if-present")), TaskHook.NONE);
+        .withCheckpoints(checkpoints(empty, "1", "if-present")), TaskHook.NONE);
     assertFalse(ifPresent.out().contains("resuming"), ifPresent.out());
     assertEquals(3, ifPresent.result().epochs().size());
   }
@@ -198,11 +197,11 @@ class ResumeTest {
     Path ckpts = tmp.resolve("ckpts");
     String out = tmp.resolve("run").toString();
     assertThrows(Throwable.class, () -> run(circles(out, 1, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "7steps", null)), crashAt(1, 12)));
+        .withCheckpoints(checkpoints(ckpts, "7steps", null)), crashAt(1, 12)));
     List<String> before = List.of("ckpt-000000028", "ckpt-000000021", "ckpt-000000014");
     assertEquals(before, store(ckpts).names());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> run(circles(out, 1, "0.05").withCheckpoint(
+        () -> run(circles(out, 1, "0.05").withCheckpoints(
             checkpoints(ckpts, "7steps", "ckpt-000000014")), TaskHook.NONE));
     assertEquals("--resume: checkpoint ckpt-000000014 was taken with lr 0.02, this run has lr"
         + " 0.05; a resumed run needs the settings it started with", e.getMessage());
@@ -213,12 +212,12 @@ class ResumeTest {
   void aFinishedRunsHalfDoneCleanUpIsCompletedNotResumed() throws Exception {
     Path ckpts = tmp.resolve("ckpts");
     assertThrows(Throwable.class, () -> run(circles(tmp.resolve("a").toString(), 1, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "1", null)), crashAt(1, 3)));
+        .withCheckpoints(checkpoints(ckpts, "1", null)), crashAt(1, 3)));
     assertEquals(List.of("ckpt-000000019"), store(ckpts).names());
     // as if the run had finished and died while removing its checkpoints
     Files.writeString(ckpts.resolve(CheckpointStore.FINISHED), "x");
     Run again = run(circles(tmp.resolve("b").toString(), 1, "0.02")
-        .withCheckpoint(checkpoints(ckpts, "1", "if-present")), TaskHook.NONE);
+        .withCheckpoints(checkpoints(ckpts, "1", "if-present")), TaskHook.NONE);
     assertFalse(again.out().contains("resuming"), again.out());
     assertEquals(3, again.result().epochs().size());
     assertEquals(List.of(), store(ckpts).names());
@@ -230,7 +229,7 @@ class ResumeTest {
     Path ckpts = tmp.resolve("ckpts");
     String out = tmp.resolve("run").toString();
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-        () -> run(exploding(out, 1).withCheckpoint(checkpoints(ckpts, "1steps", null)),
+        () -> run(exploding(out, 1).withCheckpoints(checkpoints(ckpts, "1steps", null)),
             TaskHook.NONE));
     Matcher m = Pattern.compile("training diverged at epoch 1, step (\\d+) \\(optimizer step"
         + " (\\d+)\\): (the mean loss of the step is (NaN|\\+Infinity)|the gradient has \\d+"
@@ -255,7 +254,7 @@ class ResumeTest {
 
     // the checkpoint resumes, and the same settings diverge at the same step
     TrainingDivergedException again = assertThrows(TrainingDivergedException.class,
-        () -> run(exploding(out, 1).withCheckpoint(checkpoints(ckpts, "1steps", "latest")),
+        () -> run(exploding(out, 1).withCheckpoints(checkpoints(ckpts, "1steps", "latest")),
             TaskHook.NONE));
     assertEquals(e.getMessage(), again.getMessage());
 
@@ -268,10 +267,11 @@ class ResumeTest {
   }
 
   /** SGD at learning rate 1e6 on a regression: the weights overflow within a few steps. */
-  static JobSettings exploding(String output, int localSteps) {
-    return new JobSettings(DataOptions.of(REGRESSION), null, new int[] {2, 16, 1},
-        List.of("tanh", "linear"), "mse", null, "sgd", 1e6, 0.9, 0.9, 0.999, 1e-8, 0, 0,
-        "constant", 32, 2, 7L, 2, localSteps, 1, null, "standardize", null, 3, output, null);
+  static JobConfig exploding(String output, int localSteps) {
+    return JobConfig.builder().set(DATA, REGRESSION).parse(LAYERS, "2,16,1")
+        .parse(ACTIVATIONS, "tanh,linear").parse(LOSS, "mse").set(LEARNING_RATE, 1e6)
+        .set(BATCH_SIZE, 32).set(EPOCHS, 2).set(PARTITIONS, 2).set(LOCAL_STEPS, localSteps)
+        .parse(SCALE, "standardize").set(OUTPUT, output).build();
   }
 
   static CheckpointStore store(Path dir) {
@@ -287,7 +287,7 @@ class ResumeTest {
 
   static List<String> withoutTimings(Path run) throws Exception {
     List<String> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve(TrainingJob.METRICS_FILE))) {
+    for (String line : Files.readAllLines(run.resolve(MetricsLog.FILE))) {
       ObjectNode o = (ObjectNode) JSON.readTree(line);
       o.remove(List.of("seconds", "computeSeconds", "jobSeconds", "broadcastSeconds",
           "updateSeconds", "samplesPerSecond"));
