@@ -2,6 +2,7 @@ package org.dptrain.driver.ml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.LoadedData;
 import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.train.DistributedTrainer;
+import org.dptrain.driver.train.EpochReport;
 import org.dptrain.driver.train.TrainConfig;
 import org.dptrain.driver.train.TrainingJob;
 import org.dptrain.model.Model;
@@ -114,6 +116,16 @@ final class MlpTraining {
       training.put("optimizerSteps", outcome.optimizer().stepCount());
       training.put("finalTrainLoss",
           outcome.epochs().get(outcome.epochs().size() - 1).trainLoss());
+      // per epoch, for the models' trainingHistoryJson and training summary (named as in
+      // metrics.jsonl)
+      ArrayNode history = training.putArray("history");
+      long step = 0;
+      for (EpochReport r : outcome.epochs()) {
+        step += r.steps();
+        history.addObject().put("epoch", r.epoch()).put("step", step)
+            .put("trainLoss", r.trainLoss()).put("learningRate", r.learningRate())
+            .put("examples", r.examples()).put("seconds", r.seconds()).put("syncs", r.syncs());
+      }
       ObjectNode provenance = (ObjectNode) extra.get("provenance");
       provenance.put("estimator", params.getClass().getName());
       provenance.put("uid", params.uid());
