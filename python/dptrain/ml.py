@@ -192,7 +192,9 @@ def _fit_checked(estimator: Any, fit: Callable[[Any], Any], dataset: Any) -> Any
             from pyspark.errors.exceptions.connect import SparkConnectGrpcException
 
             if isinstance(e, SparkConnectGrpcException):
-                raise FitError(e.getMessage(), e.getErrorClass()) from None
+                # the server's message, without the JVM stack trace it may append
+                message = (e.getMessage() or str(e)).split("\n\nJVM stacktrace:")[0]
+                raise FitError(message, e.getCondition()) from None
         cause = _java_cause(e)
         if cause is not None:
             raise FitError(cause[1], cause[0]) from None

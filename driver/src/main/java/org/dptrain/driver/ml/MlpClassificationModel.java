@@ -13,6 +13,8 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.dptrain.activation.Activation;
 import org.dptrain.loss.Loss;
@@ -149,6 +151,23 @@ public final class MlpClassificationModel
   @Override
   public void trainingSummary_$eq(Option<MlpTrainingSummary> summary) {
     trainingSummary = summary;
+  }
+
+  /**
+   * Nothing to write: the summary is the model's training history, which {@link #write()} saves
+   * in model.json. (Spark Connect's ML cache calls this when it registers a model with a
+   * summary, and fails for a class that does not override it.)
+   */
+  @Override
+  public void saveSummary(String path) {}
+
+  /**
+   * Restores the summary from the model's own training history ({@code dataset} is not needed):
+   * what Spark Connect calls when a client asks for the summary of a model it had offloaded.
+   */
+  @Override
+  public void loadSummary(String path, Dataset<Row> dataset) {
+    setSummary(Option.apply(MlpModels.summary(extraJson)));
   }
 
   /**
