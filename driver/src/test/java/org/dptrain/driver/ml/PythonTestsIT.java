@@ -1,6 +1,7 @@
 package org.dptrain.driver.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,7 +28,7 @@ class PythonTestsIT {
   @Test
   void thePythonPackagesTestsPass() throws Exception {
     Path tests = HOME.resolve("python").resolve("tests");
-    assertEquals(true, Files.isDirectory(tests), tests + " is missing");
+    assertTrue(Files.isDirectory(tests), tests + " is missing");
     String python = System.getenv().getOrDefault("DPTRAIN_PYTHON", "python3");
     List<String> command = List.of(python, "-m", "pytest", tests.toString(), "-p",
         "no:cacheprovider", "--durations=8");
