@@ -1,20 +1,26 @@
 package org.dptrain.driver.ml;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
 import java.util.UUID;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.HasTrainingSummary;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.dptrain.activation.Activation;
 import org.dptrain.loss.Loss;
 import org.dptrain.model.Model;
 import org.dptrain.network.NetworkSpec;
+import scala.Option;
 import scala.Tuple3;
 
 /**
@@ -42,13 +48,15 @@ import scala.Tuple3;
  */
 public final class MlpClassificationModel
     extends ProbabilisticClassificationModel<Vector, MlpClassificationModel>
-    implements MLWritable {
+    implements MLWritable, HasTrainingSummary<MlpTrainingSummary> {
   private static final long serialVersionUID = 1L;
 
   // Assigned lazily by uid() while the superclass constructor runs; no initializer on purpose.
   private String uid;
+  // Null only in a model made by the no-argument constructor (for Spark Connect's service loader).
   private final MlpForward forward;
   private final String extraJson;
+  private Option<MlpTrainingSummary> trainingSummary;
   private final boolean binary;
 
   /**
@@ -59,12 +67,28 @@ public final class MlpClassificationModel
    *     cross_entropy or binary_cross_entropy) or its feature scaling does not fit it
    */
   public MlpClassificationModel(String uid, Model model) {
-    this(Uids.pass(uid), model);
+    this(Uids.pass(uid), Objects.requireNonNull(model, "model"));
+  }
+
+  /**
+   * A model that holds no network and refuses to predict. Spark Connect finds ML classes with
+   * {@link java.util.ServiceLoader}, which needs a public no-argument constructor; models are
+   * made by {@code fit} and {@link #load}.
+   */
+  public MlpClassificationModel() {
+    this(Uids.pass(Identifiable.randomUID("mlpClassificationModel")), null);
   }
 
   private MlpClassificationModel(Uids.Passed passed, Model model) {
     super();
     Uids.check(passed, uid());
+    trainingSummary = Option.empty();
+    if (model == null) {
+      this.binary = false;
+      this.forward = null;
+      this.extraJson = "{}";
+      return;
+    }
     NetworkSpec spec = model.spec();
     if (spec.loss() != Loss.CROSS_ENTROPY && spec.loss() != Loss.BINARY_CROSS_ENTROPY) {
       throw new IllegalArgumentException("a " + spec.loss().id() + " model is a regression"
@@ -73,6 +97,7 @@ public final class MlpClassificationModel
     this.binary = spec.loss() == Loss.BINARY_CROSS_ENTROPY;
     this.forward = new MlpForward(spec, model.weights().clone(), MlpModels.scaling(model));
     this.extraJson = model.extra().toString();
+    setSummary(Option.apply(MlpModels.summary(extraJson)));
   }
 
   @Override
@@ -83,9 +108,66 @@ public final class MlpClassificationModel
     return uid;
   }
 
+  private MlpForward forward() {
+    return MlpModels.require(forward, getClass());
+  }
+
   /** The network: layers, activations, loss. */
   public NetworkSpec spec() {
-    return forward.spec();
+    return forward().spec();
+  }
+
+  /** The layer sizes n_0 (the input), n_1, ..., n_L. */
+  public int[] layers() {
+    return spec().layers();
+  }
+
+  /**
+   * The per-epoch records of the fit that made this model, as a JSON array of objects (epoch,
+   * step, trainLoss, learningRate, examples, seconds, syncs); {@code []} for a model wrapped from
+   * a {@code dptrain train} run directory, whose history is its metrics.jsonl. Saved and loaded
+   * with the model.
+   */
+  public String trainingHistoryJson() {
+    forward();
+    return MlpModels.historyJson(extraJson);
+  }
+
+  /**
+   * 8 bytes per parameter and feature-scaling value plus the model's JSON fields and a fixed
+   * overhead (Spark Connect's ML cache sizes models with this).
+   */
+  @Override
+  public long estimatedSize() {
+    return MlpModels.estimatedSize(forward, extraJson);
+  }
+
+  /** Spark's field of {@link HasTrainingSummary} (implemented here because this is Java). */
+  @Override
+  public Option<MlpTrainingSummary> trainingSummary() {
+    return trainingSummary;
+  }
+
+  @Override
+  public void trainingSummary_$eq(Option<MlpTrainingSummary> summary) {
+    trainingSummary = summary;
+  }
+
+  /**
+   * Nothing to write: the summary is the model's training history, which {@link #write()} saves
+   * in model.json. (Spark Connect's ML cache calls this when it registers a model with a
+   * summary, and fails for a class that does not override it.)
+   */
+  @Override
+  public void saveSummary(String path) {}
+
+  /**
+   * Restores the summary from the model's own training history ({@code dataset} is not needed):
+   * what Spark Connect calls when a client asks for the summary of a model it had offloaded.
+   */
+  @Override
+  public void loadSummary(String path, Dataset<Row> dataset) {
+    setSummary(Option.apply(MlpModels.summary(extraJson)));
   }
 
   /**
@@ -93,7 +175,7 @@ public final class MlpClassificationModel
    * (task, numFeatures, featureScaling, training, provenance).
    */
   public Model toModel() {
-    return MlpModels.model(forward, extraJson);
+    return MlpModels.model(forward(), extraJson);
   }
 
   /** The extra fields of model.json (a copy). */
@@ -122,7 +204,7 @@ public final class MlpClassificationModel
   @Override
   public Vector predictRaw(Vector features) {
     double[] z = new double[spec().outputSize()];
-    forward.forward(features, true, z);
+    forward().forward(features, true, z);
     return binary ? Vectors.dense(-z[0], z[0]) : Vectors.dense(z);
   }
 
@@ -160,7 +242,8 @@ public final class MlpClassificationModel
 
   @Override
   public MlpClassificationModel copy(ParamMap extra) {
-    MlpClassificationModel copied = new MlpClassificationModel(uid(), toModel());
+    MlpClassificationModel copied =
+        new MlpClassificationModel(Uids.pass(uid()), forward == null ? null : toModel());
     return copyValues(copied, extra).setParent(parent());
   }
 
@@ -200,8 +283,17 @@ public final class MlpClassificationModel
     return read().load(path);
   }
 
+  /**
+   * {@code MlpClassificationModel: uid=U, NetworkSpec[layers=[...], activations=[...], loss=L],
+   * numClasses=K, numFeatures=N}. Keep this form: a Spark Connect client may call only a few
+   * methods of a third-party model remotely, {@code toString} among them, and the Python wrapper
+   * reads the layers from it.
+   */
   @Override
   public String toString() {
+    if (forward == null) {
+      return "MlpClassificationModel: uid=" + uid() + ", no network (service-loader instance)";
+    }
     return "MlpClassificationModel: uid=" + uid() + ", " + spec() + ", numClasses="
         + numClasses() + ", numFeatures=" + numFeatures();
   }

@@ -17,6 +17,8 @@ final class MlpModels {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The model.json field holding the feature scaling, as {@code dptrain train} writes it. */
   static final String FEATURE_SCALING = "featureScaling";
+  /** What a model object costs beyond its doubles (uid, params, spec), for {@link #estimatedSize}. */
+  static final long OVERHEAD_BYTES = 4096;
 
   private MlpModels() {}
 
@@ -39,6 +41,62 @@ final class MlpModels {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the model's extra fields are not JSON: " + extraJson, e);
     }
+  }
+
+  /**
+   * The bytes a model holds, for Spark Connect's ML cache (which sizes models with
+   * {@code Model.estimatedSize}): 8 per parameter and per feature-scaling value, the extra fields'
+   * JSON text (2 bytes a char), plus {@link #OVERHEAD_BYTES}.
+   */
+  static long estimatedSize(MlpForward forward, String extraJson) {
+    if (forward == null) {
+      return OVERHEAD_BYTES;
+    }
+    long doubles = forward.spec().numParams();
+    if (extra(extraJson).has(FEATURE_SCALING)) {
+      doubles += 2L * forward.spec().inputSize();
+    }
+    return 8L * doubles + 2L * extraJson.length() + OVERHEAD_BYTES;
+  }
+
+  /**
+   * The per-epoch records of the fit that made the model ({@code training.history} of
+   * model.json: epoch, step, trainLoss, learningRate, examples, seconds, syncs), as a JSON array;
+   * {@code []} for a model without one (a run directory of {@code dptrain train}, whose history is
+   * its metrics.jsonl).
+   */
+  static String historyJson(String extraJson) {
+    JsonNode history = extra(extraJson).path("training").path("history");
+    return history.isArray() ? history.toString() : "[]";
+  }
+
+  /** The training summary of the model's history, or null without one. */
+  static MlpTrainingSummary summary(String extraJson) {
+    return MlpTrainingSummary.of(extra(extraJson).path("training").path("history"));
+  }
+
+  /** The extra fields of model.json, parsed. */
+  static ObjectNode extra(String extraJson) {
+    try {
+      return (ObjectNode) JSON.readTree(extraJson);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the model's extra fields are not JSON: " + extraJson, e);
+    }
+  }
+
+  /**
+   * Refuses use of a model made by the no-argument constructor, which exists only because Spark
+   * Connect finds ML classes with {@link java.util.ServiceLoader}.
+   *
+   * @throws IllegalStateException naming the class
+   */
+  static MlpForward require(MlpForward forward, Class<?> type) {
+    if (forward == null) {
+      throw new IllegalStateException("this " + type.getSimpleName() + " holds no network: the"
+          + " no-argument constructor exists only for Spark Connect's service loader; use load"
+          + " or fit");
+    }
+    return forward;
   }
 
   /**

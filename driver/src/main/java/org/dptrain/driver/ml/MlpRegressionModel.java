@@ -1,16 +1,22 @@
 package org.dptrain.driver.ml;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.HasTrainingSummary;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.dptrain.loss.Loss;
 import org.dptrain.model.Model;
 import org.dptrain.network.NetworkSpec;
+import scala.Option;
 
 /**
  * A trained dptrain regression network as a Spark ML model: {@code transform} adds the
@@ -24,13 +30,15 @@ import org.dptrain.network.NetworkSpec;
  * {@link #load} reads them back without Java deserialization.
  */
 public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegressionModel>
-    implements MLWritable {
+    implements MLWritable, HasTrainingSummary<MlpTrainingSummary> {
   private static final long serialVersionUID = 1L;
 
   // Assigned lazily by uid() while the superclass constructor runs; no initializer on purpose.
   private String uid;
+  // Null only in a model made by the no-argument constructor (for Spark Connect's service loader).
   private final MlpForward forward;
   private final String extraJson;
+  private Option<MlpTrainingSummary> trainingSummary;
 
   /**
    * Wraps a dptrain model, for instance one read from a run directory of {@code dptrain train}.
@@ -39,12 +47,27 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
    *     binary_cross_entropy), has more than 1 output, or its feature scaling does not fit it
    */
   public MlpRegressionModel(String uid, Model model) {
-    this(Uids.pass(uid), model);
+    this(Uids.pass(uid), Objects.requireNonNull(model, "model"));
+  }
+
+  /**
+   * A model that holds no network and refuses to predict. Spark Connect finds ML classes with
+   * {@link java.util.ServiceLoader}, which needs a public no-argument constructor; models are
+   * made by {@code fit} and {@link #load}.
+   */
+  public MlpRegressionModel() {
+    this(Uids.pass(Identifiable.randomUID("mlpRegressionModel")), null);
   }
 
   private MlpRegressionModel(Uids.Passed passed, Model model) {
     super();
     Uids.check(passed, uid());
+    trainingSummary = Option.empty();
+    if (model == null) {
+      this.forward = null;
+      this.extraJson = "{}";
+      return;
+    }
     NetworkSpec spec = model.spec();
     if (spec.loss() == Loss.CROSS_ENTROPY || spec.loss() == Loss.BINARY_CROSS_ENTROPY) {
       throw new IllegalArgumentException("a " + spec.loss().id() + " model is a classifier, not a"
@@ -56,6 +79,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
     }
     this.forward = new MlpForward(spec, model.weights().clone(), MlpModels.scaling(model));
     this.extraJson = model.extra().toString();
+    setSummary(Option.apply(MlpModels.summary(extraJson)));
   }
 
   @Override
@@ -66,14 +90,71 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
     return uid;
   }
 
+  private MlpForward forward() {
+    return MlpModels.require(forward, getClass());
+  }
+
   /** The network: layers, activations, loss. */
   public NetworkSpec spec() {
-    return forward.spec();
+    return forward().spec();
+  }
+
+  /** The layer sizes n_0 (the input), n_1, ..., n_L. */
+  public int[] layers() {
+    return spec().layers();
+  }
+
+  /**
+   * The per-epoch records of the fit that made this model, as a JSON array of objects (epoch,
+   * step, trainLoss, learningRate, examples, seconds, syncs); {@code []} for a model wrapped from
+   * a {@code dptrain train} run directory, whose history is its metrics.jsonl. Saved and loaded
+   * with the model.
+   */
+  public String trainingHistoryJson() {
+    forward();
+    return MlpModels.historyJson(extraJson);
+  }
+
+  /**
+   * 8 bytes per parameter and feature-scaling value plus the model's JSON fields and a fixed
+   * overhead (Spark Connect's ML cache sizes models with this).
+   */
+  @Override
+  public long estimatedSize() {
+    return MlpModels.estimatedSize(forward, extraJson);
+  }
+
+  /** Spark's field of {@link HasTrainingSummary} (implemented here because this is Java). */
+  @Override
+  public Option<MlpTrainingSummary> trainingSummary() {
+    return trainingSummary;
+  }
+
+  @Override
+  public void trainingSummary_$eq(Option<MlpTrainingSummary> summary) {
+    trainingSummary = summary;
+  }
+
+  /**
+   * Nothing to write: the summary is the model's training history, which {@link #write()} saves
+   * in model.json. (Spark Connect's ML cache calls this when it registers a model with a
+   * summary, and fails for a class that does not override it.)
+   */
+  @Override
+  public void saveSummary(String path) {}
+
+  /**
+   * Restores the summary from the model's own training history ({@code dataset} is not needed):
+   * what Spark Connect calls when a client asks for the summary of a model it had offloaded.
+   */
+  @Override
+  public void loadSummary(String path, Dataset<Row> dataset) {
+    setSummary(Option.apply(MlpModels.summary(extraJson)));
   }
 
   /** The model as dptrain stores it: spec, weights (a copy) and the extra fields of model.json. */
   public Model toModel() {
-    return MlpModels.model(forward, extraJson);
+    return MlpModels.model(forward(), extraJson);
   }
 
   /** The extra fields of model.json (a copy). */
@@ -96,7 +177,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
   @Override
   public double predict(Vector features) {
     double[] a = new double[1];
-    forward.forward(features, false, a);
+    forward().forward(features, false, a);
     return a[0];
   }
 
@@ -109,7 +190,8 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
 
   @Override
   public MlpRegressionModel copy(ParamMap extra) {
-    MlpRegressionModel copied = new MlpRegressionModel(uid(), toModel());
+    MlpRegressionModel copied =
+        new MlpRegressionModel(Uids.pass(uid()), forward == null ? null : toModel());
     return copyValues(copied, extra).setParent(parent());
   }
 
@@ -128,8 +210,17 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
     return read().load(path);
   }
 
+  /**
+   * {@code MlpRegressionModel: uid=U, NetworkSpec[layers=[...], activations=[...], loss=L],
+   * numFeatures=N}. Keep this form: a Spark Connect client may call only a few methods of a
+   * third-party model remotely, {@code toString} among them, and the Python wrapper reads the
+   * layers from it.
+   */
   @Override
   public String toString() {
+    if (forward == null) {
+      return "MlpRegressionModel: uid=" + uid() + ", no network (service-loader instance)";
+    }
     return "MlpRegressionModel: uid=" + uid() + ", " + spec() + ", numFeatures=" + numFeatures();
   }
 }

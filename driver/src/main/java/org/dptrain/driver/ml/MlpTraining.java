@@ -1,5 +1,6 @@
 package org.dptrain.driver.ml;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.spark.SparkSettings;
 import org.dptrain.driver.train.DataDigest;
 import org.dptrain.driver.train.DistributedTrainer;
+import org.dptrain.driver.train.EpochRecord;
+import org.dptrain.driver.train.EpochReport;
 import org.dptrain.driver.train.Provenance;
 import org.dptrain.driver.train.TrainConfig;
 import org.dptrain.model.Model;
@@ -114,6 +117,14 @@ final class MlpTraining {
       training.put("optimizerSteps", outcome.optimizer().stepCount());
       training.put("finalTrainLoss",
           outcome.epochs().get(outcome.epochs().size() - 1).trainLoss());
+      // per epoch, for the models' trainingHistoryJson and training summary: metrics.jsonl's
+      // record format
+      ArrayNode history = training.putArray("history");
+      long step = 0;
+      for (EpochReport r : outcome.epochs()) {
+        step += r.steps();
+        history.add(EpochRecord.of(r, step, null).toJson());
+      }
       ObjectNode provenance = (ObjectNode) extra.get("provenance");
       provenance.put("estimator", params.getClass().getName());
       provenance.put("uid", params.uid());
