@@ -62,12 +62,12 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
   private String lastGood;
 
   /**
-   * @param start where training starts (a fresh run: {@link DistributedTrainer.Position#START})
+   * @param start where training starts (a fresh run: {@link Position#START})
    * @param resumedFrom the checkpoint the run resumed from, or null
    */
   RunCheckpoint(CheckpointStore store, CheckpointInterval every, TrainingJob.Progress progress,
       NetworkSpec spec, FeatureScaling scaling, JobSettings settings, int partitions,
-      long examples, DistributedTrainer.Position start, String resumedFrom) {
+      long examples, Position start, String resumedFrom) {
     this.store = store;
     this.every = every;
     this.progress = progress;
@@ -86,7 +86,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
   }
 
   @Override
-  public void afterSync(DistributedTrainer.Position p, double[] weights, Optimizer optimizer) {
+  public void afterSync(Position p, double[] weights, Optimizer optimizer) {
     boolean due = every.unit() == CheckpointInterval.Unit.EPOCHS
         ? p.sync() == 0 && p.epoch() % every.count() == 0
         : p.globalStep() >= nextStep;
@@ -117,7 +117,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     nextStep = (p.globalStep() / every.count() + 1) * every.count();
   }
 
-  private ObjectNode state(DistributedTrainer.Position p, Optimizer optimizer) {
+  private ObjectNode state(Position p, Optimizer optimizer) {
     ObjectNode root = JSON.createObjectNode();
     root.put("createdAt", Instant.now().toString());
     ObjectNode pos = root.putObject("position");
@@ -127,7 +127,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     pos.put("stepsPerEpoch", p.stepsPerEpoch());
     pos.put("syncsPerEpoch", p.syncsPerEpoch());
     pos.put("globalStep", p.globalStep());
-    DistributedTrainer.EpochTotals t = p.totals();
+    EpochTotals t = p.totals();
     ObjectNode totals = root.putObject("epochTotals");
     totals.put("lossSum", t.lossSum());
     totals.put("examples", t.examples());
@@ -282,7 +282,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
    *
    * @return the position to continue from
    */
-  static DistributedTrainer.Position restore(CheckpointStore.Loaded c, Optimizer optimizer,
+  static Position restore(CheckpointStore.Loaded c, Optimizer optimizer,
       TrainingJob.Progress progress) throws IOException {
     JsonNode st = c.state().state();
     optimizer.restore(c.state().optimizerState(), need(c, st, "optimizer", "stepCount").asLong());
@@ -314,10 +314,10 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     }
     JsonNode pos = st.path("position");
     JsonNode t = st.path("epochTotals");
-    return new DistributedTrainer.Position(need(c, st, "position", "epoch").asInt(),
+    return new Position(need(c, st, "position", "epoch").asInt(),
         need(c, st, "position", "sync").asInt(), need(c, st, "position", "step").asInt(),
         pos.path("stepsPerEpoch").asInt(), pos.path("syncsPerEpoch").asInt(),
-        new DistributedTrainer.EpochTotals(need(c, st, "epochTotals", "lossSum").asDouble(),
+        new EpochTotals(need(c, st, "epochTotals", "lossSum").asDouble(),
             t.path("examples").asLong(), t.path("computeNanos").asLong(),
             t.path("broadcastNanos").asLong(), t.path("jobNanos").asLong(),
             t.path("updateNanos").asLong(), t.path("elapsedNanos").asLong()));

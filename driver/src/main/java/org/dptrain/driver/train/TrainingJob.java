@@ -172,7 +172,7 @@ public final class TrainingJob {
       Path metricsPath = staging.resolve(METRICS_FILE);
       Progress progress = new Progress(sc, spec, targets, validationBlocks, s, out, metricsPath);
       double[] weights;
-      DistributedTrainer.Position start;
+      Position start;
       if (resumed != null) {
         RunCheckpoint.checkData(resumed, partitions, total, stepsPerEpoch);
         start = RunCheckpoint.restore(resumed, optimizer, progress);
@@ -185,7 +185,7 @@ public final class TrainingJob {
             + ", step " + start.step() + " of " + stepsPerEpoch + ")");
       } else {
         weights = warm != null ? warm.weights() : Initializer.initialize(spec, s.seed(), init);
-        start = DistributedTrainer.Position.START;
+        start = Position.START;
       }
 
       // train, with per-epoch validation, progress, early stopping and checkpoints
