@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Synchronous data-parallel training on Spark: epochs, resumable positions, reports and the
  * listeners; what happens between two points where the driver holds the weights belongs to the
- * synchronisation scheme, {@link DriverSync} (one Spark job per synchronisation).
+ * synchronisation scheme of {@link TrainConfig#sync()}: {@link DriverSync} (one Spark job per
+ * synchronisation) or {@link AllreduceSync} (one barrier stage for many; the trainer returns to
+ * the driver at each epoch's end and wherever the {@link SyncListener} wants the weights).
  *
  * <p>Input: an RDD of exactly one {@link Block} per partition, cached. Step t of epoch e takes, on
  * partition p, the slice of {@link BatchPlan}: a pure function of (seed, e, t, p), so with one
@@ -97,6 +99,7 @@ public final class DistributedTrainer {
   private TaskHook hook = TaskHook.NONE;
   private SyncListener syncListener = SyncListener.NONE;
   private ProgressListener progressListener = ProgressListener.NONE;
+  private boolean checkReplicas;
 
   /** A trainer with the synchronisation scheme of {@code config.sync()}. */
   public DistributedTrainer(JavaSparkContext sc, TrainConfig config) {
@@ -107,6 +110,16 @@ public final class DistributedTrainer {
   /** Installs a hook run at the start of every partition task (tests only). */
   public DistributedTrainer withTaskHook(TaskHook taskHook) {
     this.hook = taskHook;
+    return this;
+  }
+
+  /**
+   * Tests: in {@code --sync allreduce}, compare every task's weights and optimizer state after
+   * every synchronisation and fail the stage if two differ (also on with the Spark setting
+   * {@code spark.dptrain.allreduce.checkReplicas=true}). No effect in driver mode.
+   */
+  public DistributedTrainer withReplicaCheck(boolean check) {
+    this.checkReplicas = check;
     return this;
   }
 
@@ -166,7 +179,7 @@ public final class DistributedTrainer {
     double[] w = initialWeights.clone();
     List<EpochReport> reports = new ArrayList<>();
     boolean stopped = false;
-    try (SyncScheme scheme = new DriverSync(sc, config, plan, blocks, hook)) {
+    try (SyncScheme scheme = scheme(plan, blocks)) {
       for (int epoch = start.epoch(); epoch < config.epochs() && !stopped; epoch++) {
         boolean resumed = epoch == start.epoch() && start.sync() > 0;
         EpochTotals totals = resumed ? start.totals() : EpochTotals.ZERO;
@@ -196,6 +209,13 @@ public final class DistributedTrainer {
       sc.setJobDescription(null);
     }
     return new Outcome(w, optimizer, reports, stopped);
+  }
+
+  private SyncScheme scheme(EpochPlan plan, JavaRDD<Block> blocks) {
+    return switch (config.sync()) {
+      case DRIVER -> new DriverSync(sc, config, plan, blocks, hook);
+      case ALLREDUCE -> new AllreduceSync(sc, config, plan, blocks, hook, checkReplicas);
+    };
   }
 
   /**

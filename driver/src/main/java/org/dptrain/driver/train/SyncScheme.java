@@ -4,7 +4,7 @@ import org.dptrain.optim.Optimizer;
 
 /**
  * How the partitions' work of some synchronisations of an epoch becomes one set of weights on
- * the driver: {@link DriverSync} (one Spark job per synchronisation) or {@code AllreduceSync}
+ * the driver: {@link DriverSync} (one Spark job per synchronisation) or {@link AllreduceSync}
  * (one barrier stage for many). {@link DistributedTrainer} owns the epochs and the listeners;
  * a scheme owns everything between two points where the driver holds the weights.
  */
