@@ -31,8 +31,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * PartitionWork}, the code the driver mode runs), the tasks sum the partials in partition order
  * through {@link Collective#sumInOrder}, and every task applies the same update to its own copy
  * of the weights and optimizer ({@link GradientStep}). The operations are the driver mode's, in
- * its order: a synchronous step sums [gradient | loss | count] starting from the first non-empty
- * partial; a local-steps average sums count-weighted [parameters | optimizer state | loss] from a
+ * its order: a synchronous step sums the gradient sums, then [loss | count], each starting from
+ * the first non-empty partial; a local-steps average sums count-weighted [parameters | optimizer state | loss] from a
  * zero vector (which task 0 puts first), with a last element that flags a diverged partition so
  * that every task stops at the same synchronisation.
  *
@@ -224,45 +224,53 @@ final class AllreduceTask implements Function1<Iterator<Block>, Iterator<StageRe
           : result(null, null, 0, 0, -1, null);
     }
 
-    /** K = 1: per step, Σ in partition order of [gradient sum | loss | count], then the update. */
+    /**
+     * K = 1: per step, Σ in partition order of the gradient sums, then of [loss | count] (two
+     * sums, so that the partials go out as they are, without a copy), then the update.
+     */
     private StageResult synchronousSteps() throws IOException {
       int n = w.length;
-      double[] sum = new double[n + 2];
+      double[] sum = new double[n];
+      double[] lossAndCount = new double[2];
       double[] g = new double[n];
-      List<double[]> buffers = new ArrayList<>();
+      List<double[]> counts = new ArrayList<>();
       for (int i = 0; i < works.size(); i++) {
-        buffers.add(new double[n + 2]);
+        counts.add(new double[2]);
       }
       List<double[]> parts = new ArrayList<>();
+      List<double[]> tallies = new ArrayList<>();
       for (int t = fromSync; t < toSync; t++) {
         beforeSync(t);
         long c0 = System.nanoTime();
         parts.clear();
+        tallies.clear();
         for (int i = 0; i < works.size(); i++) {
           GradientAccumulator acc = works.get(i).gradient(w, t);
           if (acc.count() == 0) {
             // skipped, as the driver's merge skips empty partials
             parts.add(null);
+            tallies.add(null);
             continue;
           }
-          double[] b = buffers.get(i);
-          System.arraycopy(acc.gradientSum(), 0, b, 0, n);
-          b[n] = acc.lossSum();
-          b[n + 1] = acc.count();
-          parts.add(b);
+          double[] c = counts.get(i);
+          c[0] = acc.lossSum();
+          c[1] = acc.count();
+          parts.add(acc.gradientSum());
+          tallies.add(c);
         }
         long c1 = System.nanoTime();
         group.sumInOrder(parts, sum);
+        group.sumInOrder(tallies, lossAndCount);
         long c2 = System.nanoTime();
-        long stepCount = (long) sum[n + 1];
+        long stepCount = (long) lossAndCount[1];
         try {
-          GradientStep.apply(new GradientAccumulator(config.spec(), 1, Arrays.copyOf(sum, n),
-              sum[n], stepCount), g, w, optimizer, epoch, t);
+          GradientStep.apply(new GradientAccumulator(config.spec(), 1, sum, lossAndCount[0],
+              stepCount), g, w, optimizer, epoch, t);
         } catch (TrainingDivergedException e) {
           // every task merged the same step and sees the same divergence
           return result(null, null, e.step(), e.optimizerStep(), -1, e.reason());
         }
-        loss += sum[n];
+        loss += lossAndCount[0];
         count += stepCount;
         computeNanos += (c1 - c0) + (System.nanoTime() - c2);
         collectiveNanos += c2 - c1;
