@@ -5,9 +5,15 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -64,8 +70,9 @@ public final class Collective implements AutoCloseable {
   private final GroupSpec spec;
   private final List<InetSocketAddress> members;
   private final List<String> labels;
-  private final Socket in;
-  private final Socket out;
+  private final SocketChannel in;
+  private final SocketChannel out;
+  private final Selector selector;
   private final Wire.Pool pool;
   private final Wire.Reader reader;
   private final Sender sender;
@@ -74,7 +81,8 @@ public final class Collective implements AutoCloseable {
   private volatile boolean closed;
 
   private Collective(int rank, GroupSpec spec, List<InetSocketAddress> members,
-      List<String> labels, Socket in, byte[] inKey, Socket out, byte[] outKey) throws IOException {
+      List<String> labels, SocketChannel in, byte[] inKey, SocketChannel out, byte[] outKey)
+      throws IOException {
     this.rank = rank;
     this.size = spec.size();
     this.spec = spec;
@@ -84,14 +92,19 @@ public final class Collective implements AutoCloseable {
     this.out = out;
     this.pool = new Wire.Pool(Wire.HEADER_BYTES + 8 * CHUNK_DOUBLES);
     if (size == 1) {
+      this.selector = null;
       this.reader = null;
       this.sender = null;
     } else {
-      this.reader = new Wire.Reader(in.getInputStream(), pool, inKey);
+      // the incoming link is read without blocking, so that a wait is bounded by the timeout
+      in.configureBlocking(false);
+      this.selector = Selector.open();
+      in.register(selector, SelectionKey.OP_READ);
+      this.reader = new Wire.Reader(in, this::awaitData, pool, inKey);
       long keepAlive = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(1000,
           spec.timeoutMillis() / 4)));
-      this.sender = new Sender(new Wire.Writer(out.getOutputStream(), pool.frameBytes, outKey),
-          pool, keepAlive, "dptrain-collective-send-" + rank);
+      this.sender = new Sender(new Wire.Writer(out, pool.frameBytes, outKey), pool, keepAlive,
+          "dptrain-collective-send-" + rank);
     }
   }
 
@@ -117,22 +130,28 @@ public final class Collective implements AutoCloseable {
   public static final class Pending implements AutoCloseable {
     private final int rank;
     private final GroupSpec spec;
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
     private final CompletableFuture<Accepted> incoming = new CompletableFuture<>();
-    private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
+    private final Set<SocketChannel> handshaking = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refused = new AtomicInteger();
     private boolean used;
     private volatile boolean handedOver;
     private volatile boolean stopped;
 
-    private record Accepted(Socket socket, byte[] key) {}
+    private record Accepted(SocketChannel socket, byte[] key) {}
 
-    private record Dialed(Socket socket, byte[] key) {}
+    private record Dialed(SocketChannel socket, byte[] key) {}
 
     private Pending(int rank, GroupSpec spec, InetAddress bindAddress) throws IOException {
       this.rank = rank;
       this.spec = spec;
-      this.server = new ServerSocket(0, 50, bindAddress);
+      this.server = ServerSocketChannel.open();
+      try {
+        server.bind(new InetSocketAddress(bindAddress, 0), 50);
+      } catch (IOException e) {
+        server.close();
+        throw e;
+      }
       if (spec.size() > 1) {
         Thread t = new Thread(this::accept, "dptrain-collective-accept-" + rank);
         t.setDaemon(true);
@@ -142,7 +161,11 @@ public final class Collective implements AutoCloseable {
 
     /** The address peers connect to (the bind address and the ephemeral port). */
     public InetSocketAddress address() {
-      return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
+      try {
+        return (InetSocketAddress) server.getLocalAddress();
+      } catch (IOException e) {
+        throw new IllegalStateException("rank " + rank + ": the listening socket is closed", e);
+      }
     }
 
     /** How many connections were refused so far (not the group's, failed authentication, ...). */
@@ -180,8 +203,8 @@ public final class Collective implements AutoCloseable {
       used = true;
       List<InetSocketAddress> m = List.copyOf(members);
       List<String> l = List.copyOf(labels);
-      Socket out = null;
-      Socket in = null;
+      SocketChannel out = null;
+      SocketChannel in = null;
       try {
         if (size == 1) {
           return new Collective(rank, spec, m, l, null, null, null, null);
@@ -206,7 +229,6 @@ public final class Collective implements AutoCloseable {
           throw new CollectiveException(self + ": interrupted while connecting", -1, e);
         }
         in = a.socket();
-        in.setSoTimeout(spec.timeoutMillis());
         Collective c = new Collective(rank, spec, m, l, in, a.key(), out, d.key());
         handedOver = true;
         out = null;
@@ -222,7 +244,7 @@ public final class Collective implements AutoCloseable {
     /** Connects to the successor, retrying until it listens, and authenticates both ways. */
     private Dialed dial(InetSocketAddress to, long deadline, String self, String peer, int next)
         throws IOException {
-      Socket s = new Socket();
+      SocketChannel s = SocketChannel.open();
       boolean ok = false;
       try {
       while (true) {
@@ -232,23 +254,24 @@ public final class Collective implements AutoCloseable {
               + spec.timeoutText() + " (timeout)", next, null);
         }
         try {
-          s.connect(to, (int) Math.min(Integer.MAX_VALUE, left));
+          s.socket().connect(to, (int) Math.min(Integer.MAX_VALUE, left));
           break;
         } catch (ConnectException e) {
           // the successor's socket is not bound yet (or its backlog is full): try again
           s.close();
-          s = new Socket();
+          s = SocketChannel.open();
           sleep(RETRY_MILLIS);
         } catch (SocketTimeoutException e) {
           throw new CollectiveException(self + ": could not connect to " + peer + " within "
               + spec.timeoutText() + " (timeout)", next, e);
         }
       }
-      s.setTcpNoDelay(true);
-      s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE,
+      Socket socket = s.socket();
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE,
           TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
-        Dialed d = new Dialed(s, Handshake.client(s, rank, next, spec));
-        s.setSoTimeout(0); // the outgoing link is never read after the handshake
+        Dialed d = new Dialed(s, Handshake.client(socket, rank, next, spec));
+        socket.setSoTimeout(0); // the outgoing link is never read after the handshake
         ok = true;
         return d;
       } catch (Handshake.Refused e) {
@@ -269,8 +292,8 @@ public final class Collective implements AutoCloseable {
 
     private void accept() {
       int prev = (rank + spec.size() - 1) % spec.size();
-      while (!server.isClosed()) {
-        Socket s;
+      while (server.isOpen()) {
+        SocketChannel s;
         try {
           s = server.accept();
         } catch (IOException e) {
@@ -288,16 +311,18 @@ public final class Collective implements AutoCloseable {
       }
     }
 
-    private void handshake(Socket s, int prev) {
+    private void handshake(SocketChannel s, int prev) {
       try {
-        s.setTcpNoDelay(true);
-        s.setSoTimeout(spec.timeoutMillis());
-        byte[] key = Handshake.server(s, rank, prev, spec);
+        s.socket().setTcpNoDelay(true);
+        s.socket().setSoTimeout(spec.timeoutMillis());
+        byte[] key = Handshake.server(s.socket(), rank, prev, spec);
         // before complete(): connect() then closes what is still handshaking, not this one
         handshaking.remove(s);
         if (!incoming.complete(new Accepted(s, key))) {
           refuse(s, "the group is already connected");
         }
+      } catch (Handshake.Refused e) {
+        refuse(s, e.getMessage(), true);
       } catch (SocketTimeoutException e) {
         refuse(s, "no complete handshake within " + spec.timeoutText());
       } catch (IOException e) {
@@ -307,11 +332,17 @@ public final class Collective implements AutoCloseable {
       }
     }
 
-    private void refuse(Socket s, String why) {
-      if (!stopped) {
+    private void refuse(SocketChannel s, String why) {
+      refuse(s, why, false);
+    }
+
+    /** Closes a connection that is not the group's; logged unless this member closed it itself. */
+    private void refuse(SocketChannel s, String why, boolean always) {
+      handshaking.remove(s);
+      if (always || !stopped) {
         refused.incrementAndGet();
         LOG.warn("collective rank {}: refused a connection from {}: {}", rank,
-            s.getRemoteSocketAddress(), why);
+            s.socket().getRemoteSocketAddress(), why);
       }
       closeQuietly(s);
     }
@@ -321,10 +352,10 @@ public final class Collective implements AutoCloseable {
     public void close() {
       stopped = true;
       closeQuietly(server);
-      for (Socket s : handshaking) {
+      for (SocketChannel s : handshaking) {
         refused.incrementAndGet();
         LOG.warn("collective rank {}: closed a connection from {} that had not completed its"
-            + " handshake", rank, s.getRemoteSocketAddress());
+            + " handshake", rank, s.socket().getRemoteSocketAddress());
         closeQuietly(s);
       }
       incoming.thenAccept(a -> {
@@ -420,7 +451,7 @@ public final class Collective implements AutoCloseable {
       } else {
         boolean forward = next() != root;
         for (int k = 0; k < chunks; k++) {
-          byte[] f = receive(Wire.BROADCAST, s, n, root);
+          ByteBuffer f = receive(Wire.BROADCAST, s, n, root);
           int a = k * CHUNK_DOUBLES;
           int count = Math.min(CHUNK_DOUBLES, n - a);
           checkChunk(f, "broadcast", s, a, count, false);
@@ -455,6 +486,7 @@ public final class Collective implements AutoCloseable {
     }
     closeQuietly(in);
     closeQuietly(out);
+    closeQuietly(selector);
   }
 
   // ---- the chain --------------------------------------------------------------------------
@@ -484,7 +516,7 @@ public final class Collective implements AutoCloseable {
       int partials = 0;
       int finals = 0;
       while (partials < wantPartial || finals < wantFinal) {
-        byte[] f = receive(kind, s, n, 0);
+        ByteBuffer f = receive(kind, s, n, 0);
         boolean fin = (Wire.flags(f) & Wire.FINAL) != 0;
         boolean empty = (Wire.flags(f) & Wire.EMPTY) != 0;
         if (fin ? finals >= wantFinal : partials >= wantPartial) {
@@ -553,25 +585,25 @@ public final class Collective implements AutoCloseable {
 
   private void sendData(int kind, int s, int n, int offset, int count, int flags, int aux,
       double[] src) {
-    byte[] f = pool.take();
+    ByteBuffer f = pool.take();
     int payload = (flags & Wire.EMPTY) != 0 ? 0 : 8 * count;
     Wire.header(f, kind, s, n, offset, payload, flags, aux);
     if (payload > 0) {
       Wire.encode(src, offset, count, f);
     }
-    sendFrame(f, Wire.HEADER_BYTES + payload, true, s);
+    sendFrame(f, true, s);
   }
 
   /** Forwards a received frame unchanged to the successor, or gives it back to the pool. */
-  private void pass(byte[] f, boolean forward) {
+  private void pass(ByteBuffer f, boolean forward) {
     if (forward) {
-      sendFrame(f, Wire.HEADER_BYTES + Wire.payload(f), true, Wire.seq(f));
+      sendFrame(f, true, Wire.seq(f));
     } else {
       pool.give(f);
     }
   }
 
-  private void sendFrame(byte[] f, int length, boolean pooled, int s) {
+  private void sendFrame(ByteBuffer f, boolean pooled, int s) {
     Throwable e = sender.error();
     if (e != null) {
       if (pooled) {
@@ -579,10 +611,10 @@ public final class Collective implements AutoCloseable {
       }
       throw linkToNextFailed(e, s);
     }
-    sender.send(f, length, pooled);
+    sender.send(f, pooled);
   }
 
-  private void checkChunk(byte[] f, String op, int s, int a, int count, boolean empty) {
+  private void checkChunk(ByteBuffer f, String op, int s, int a, int count, boolean empty) {
     int expectedPayload = empty ? 0 : 8 * count;
     if (Wire.offset(f) != a || Wire.payload(f) != expectedPayload) {
       int offset = Wire.offset(f);
@@ -598,9 +630,9 @@ public final class Collective implements AutoCloseable {
    * The next frame of call {@code s} from the predecessor, after keep-alives; a failure report is
    * passed on and thrown, a frame of another call is a mismatch between the members.
    */
-  private byte[] receive(int kind, int s, int n, int aux) {
+  private ByteBuffer receive(int kind, int s, int n, int aux) {
     while (true) {
-      byte[] f;
+      ByteBuffer f;
       try {
         f = reader.read();
       } catch (SocketTimeoutException e) {
@@ -719,10 +751,12 @@ public final class Collective implements AutoCloseable {
   }
 
   /** A failure report from the predecessor: passed on (unless back at its origin) and thrown. */
-  private CollectiveException reported(byte[] f) {
+  private CollectiveException reported(ByteBuffer f) {
     int origin = Wire.aux(f);
     int atFault = Wire.offset(f);
-    String text = new String(f, Wire.HEADER_BYTES, Wire.payload(f), StandardCharsets.UTF_8);
+    byte[] bytes = new byte[Math.min(Wire.payload(f), MAX_REPORT_BYTES)];
+    f.get(Wire.HEADER_BYTES, bytes);
+    String text = new String(bytes, StandardCharsets.UTF_8);
     pool.give(f);
     CollectiveException e = new CollectiveException(who(rank) + ": the group failed: " + text,
         atFault, null);
@@ -738,15 +772,38 @@ public final class Collective implements AutoCloseable {
   private void report(int origin, int atFault, String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     int len = Math.min(bytes.length, MAX_REPORT_BYTES);
-    byte[] f = new byte[Wire.HEADER_BYTES + len];
+    ByteBuffer f = ByteBuffer.allocate(Wire.HEADER_BYTES + len).order(ByteOrder.LITTLE_ENDIAN);
     Wire.header(f, Wire.ABORT, seq, 0, atFault, len, 0, origin);
-    System.arraycopy(bytes, 0, f, Wire.HEADER_BYTES, len);
-    sender.sendFirst(f, f.length);
+    f.put(Wire.HEADER_BYTES, bytes, 0, len);
+    sender.sendFirst(f);
     try {
       // bounded: the successor may be the member that stopped reading
       sender.awaitWritten(TimeUnit.MILLISECONDS.toNanos(Math.min(1000, spec.timeoutMillis())));
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits until the incoming link has data: at most the timeout, or until close.
+   *
+   * @throws SocketTimeoutException nothing arrived within the timeout
+   */
+  private void awaitData() throws IOException {
+    long deadline = System.nanoTime() + spec.timeout().toNanos();
+    while (true) {
+      if (closed) {
+        throw new ClosedChannelException();
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new SocketTimeoutException("nothing within " + spec.timeoutText());
+      }
+      int ready = selector.select(left);
+      selector.selectedKeys().clear();
+      if (ready > 0) {
+        return;
+      }
     }
   }
 

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * member that really stops answering is blamed for a timeout.
  */
 final class Sender implements Runnable {
-  private record Item(byte[] frame, int length, boolean pooled) {}
+  private record Item(java.nio.ByteBuffer frame, boolean pooled) {}
 
-  private static final Item STOP = new Item(new byte[0], 0, false);
+  private static final Item STOP = new Item(java.nio.ByteBuffer.allocate(0), false);
 
   private final Wire.Writer writer;
   private final Wire.Pool pool;
@@ -55,18 +55,18 @@ final class Sender implements Runnable {
   }
 
   /** Queues a frame; a pool buffer goes back to the pool once written. */
-  void send(byte[] frame, int length, boolean pooled) {
+  void send(java.nio.ByteBuffer frame, boolean pooled) {
     synchronized (lock) {
       if (written == queued) {
         lastProgress = System.nanoTime();
       }
       queued++;
     }
-    queue.offer(new Item(frame, length, pooled));
+    queue.offer(new Item(frame, pooled));
   }
 
   /** Drops what is queued and sends {@code frame} next: a failure report must not wait behind data. */
-  void sendFirst(byte[] frame, int length) {
+  void sendFirst(java.nio.ByteBuffer frame) {
     Item item;
     while ((item = queue.pollFirst()) != null) {
       if (item == STOP) {
@@ -84,7 +84,7 @@ final class Sender implements Runnable {
       }
       queued++;
     }
-    queue.offerFirst(new Item(frame, length, false));
+    queue.offerFirst(new Item(frame, false));
   }
 
   /**
@@ -122,14 +122,15 @@ final class Sender implements Runnable {
         }
         if (item == null) {
           if (inCall) {
-            byte[] k = new byte[Wire.HEADER_BYTES];
+            java.nio.ByteBuffer k = java.nio.ByteBuffer.allocate(Wire.HEADER_BYTES)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
             Wire.header(k, Wire.KEEP_ALIVE, seq, 0, 0, 0, 0, 0);
-            writer.write(k, k.length);
+            writer.write(k);
             bytes = writer.bytes;
           }
           continue;
         }
-        writer.write(item.frame(), item.length());
+        writer.write(item.frame());
         bytes = writer.bytes;
         release(item);
         synchronized (lock) {

@@ -2,10 +2,10 @@ package org.dptrain.driver.collective;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.Cipher;
@@ -18,18 +18,21 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>A frame in the clear is a {@value #HEADER_BYTES}-byte little-endian header
  * <pre>
  *  0 int  kind      (sum, broadcast, barrier, keep-alive, abort)
- *  4 int  sequence  (the operation's number, counted from 1 on every member)
- *  8 long total     (the operation's vector length, in doubles)
+ *  4 int  sequence  (the call's number, counted from 1 on every member)
+ *  8 long total     (the call's vector length, in doubles)
  * 16 int  offset    (the chunk's first element; for an abort, the rank at fault)
  * 20 int  payload   (bytes that follow)
  * 24 int  flags     (EMPTY: no part summed yet, payload left out; FINAL: a finished chunk)
  * 28 int  aux       (broadcast: the root; abort: the rank that detected the failure)
  * </pre>
  * then the payload (little-endian doubles, or UTF-8 text for an abort). Encrypted, a frame on the
- * wire is its ciphertext length (int) followed by AES-256-GCM of the clear frame with a 128-bit
- * tag, the length as associated data, and a 96-bit nonce that is the frame's number on this link
- * (a counter both ends keep, so it is never reused under one key, and a dropped, repeated or
+ * wire is its sealed length (int) followed by AES-256-GCM of the clear frame with a 128-bit tag,
+ * the length as associated data, and a 96-bit nonce that is the frame's number on this link (a
+ * counter both ends keep, so it is never reused under one key, and a dropped, repeated or
  * reordered frame fails the tag check).
+ *
+ * <p>Frames live in direct buffers (position 0, limit = frame length), so a chunk is copied once
+ * from the double[] into the buffer and the socket reads and writes it without another copy.
  */
 final class Wire {
   static final int HEADER_BYTES = 32;
@@ -47,70 +50,70 @@ final class Wire {
 
   private Wire() {}
 
-  static ByteBuffer le(byte[] b) {
-    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+  static void header(ByteBuffer b, int kind, int seq, long total, int offset, int payload,
+      int flags, int aux) {
+    b.putInt(0, kind).putInt(4, seq).putLong(8, total).putInt(16, offset).putInt(20, payload)
+        .putInt(24, flags).putInt(28, aux);
+    b.limit(HEADER_BYTES + payload).position(0);
   }
 
-  static void header(byte[] b, int kind, int seq, long total, int offset, int payload, int flags,
-      int aux) {
-    le(b).putInt(kind).putInt(seq).putLong(total).putInt(offset).putInt(payload).putInt(flags)
-        .putInt(aux);
+  static int kind(ByteBuffer b) {
+    return b.getInt(0);
   }
 
-  static int kind(byte[] b) {
-    return le(b).getInt(0);
+  static int seq(ByteBuffer b) {
+    return b.getInt(4);
   }
 
-  static int seq(byte[] b) {
-    return le(b).getInt(4);
+  static long total(ByteBuffer b) {
+    return b.getLong(8);
   }
 
-  static long total(byte[] b) {
-    return le(b).getLong(8);
+  static int offset(ByteBuffer b) {
+    return b.getInt(16);
   }
 
-  static int offset(byte[] b) {
-    return le(b).getInt(16);
+  static int payload(ByteBuffer b) {
+    return b.getInt(20);
   }
 
-  static int payload(byte[] b) {
-    return le(b).getInt(20);
+  static int flags(ByteBuffer b) {
+    return b.getInt(24);
   }
 
-  static int flags(byte[] b) {
-    return le(b).getInt(24);
+  static int aux(ByteBuffer b) {
+    return b.getInt(28);
   }
 
-  static int aux(byte[] b) {
-    return le(b).getInt(28);
-  }
-
-  static void encode(double[] src, int from, int count, byte[] frame) {
-    ByteBuffer.wrap(frame, HEADER_BYTES, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
+  /** Writes src[from, from+count) as the payload (after the header). */
+  static void encode(double[] src, int from, int count, ByteBuffer frame) {
+    frame.slice(HEADER_BYTES, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
         .put(src, from, count);
   }
 
-  static void decode(byte[] frame, double[] dst, int from, int count) {
-    ByteBuffer.wrap(frame, HEADER_BYTES, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
+  /** Reads the payload into dst[from, from+count). */
+  static void decode(ByteBuffer frame, double[] dst, int from, int count) {
+    frame.slice(HEADER_BYTES, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
         .get(dst, from, count);
   }
 
-  /** Frame buffers of one size, reused across operations; shared by a member's two link ends. */
+  /** Frame buffers of one size, reused across calls; shared by a member's two link ends. */
   static final class Pool {
     final int frameBytes;
-    private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
 
     Pool(int frameBytes) {
       this.frameBytes = frameBytes;
     }
 
-    byte[] take() {
-      byte[] b = free.poll();
-      return b != null ? b : new byte[frameBytes];
+    ByteBuffer take() {
+      ByteBuffer b = free.poll();
+      return b != null ? b.clear() : ByteBuffer.allocateDirect(frameBytes)
+          .order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    void give(byte[] b) {
-      if (b.length == frameBytes) {
+    void give(ByteBuffer b) {
+      if (b.capacity() == frameBytes && b.isDirect()) {
         free.offer(b);
       }
     }
@@ -122,6 +125,7 @@ final class Wire {
     private final SecretKeySpec key;
     private final int mode;
     private final byte[] iv = new byte[12];
+    private final ByteBuffer ivView = ByteBuffer.wrap(iv).order(ByteOrder.LITTLE_ENDIAN);
     private long counter;
 
     Seal(byte[] key, int mode) {
@@ -134,32 +138,40 @@ final class Wire {
       }
     }
 
-    /** Encrypts or decrypts {@code in[inOff, inOff+len)} into {@code out[outOff...)}, AAD = aad[0, 4). */
-    int apply(byte[] aad, byte[] in, int inOff, int len, byte[] out, int outOff)
-        throws GeneralSecurityException {
+    /** Seals or opens {@code in} (position to limit) into {@code out}, with {@code aad} as associated data. */
+    void apply(byte[] aad, ByteBuffer in, ByteBuffer out) throws GeneralSecurityException {
       if (counter == Long.MAX_VALUE) {
         throw new GeneralSecurityException("frame counter exhausted on this link");
       }
-      le(iv).putLong(4, counter++);
+      ivView.putLong(4, counter++);
       cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
-      cipher.updateAAD(aad, 0, 4);
-      return cipher.doFinal(in, inOff, len, out, outOff);
+      cipher.updateAAD(aad);
+      cipher.doFinal(in, out);
     }
+  }
+
+  /** How a reader waits for data on a non-blocking channel; throws when the wait is over. */
+  interface Wait {
+    void await() throws IOException;
   }
 
   /** The receiving end: reads whole frames in the clear into pool buffers. One thread. */
   static final class Reader {
-    private final InputStream in;
+    private final ReadableByteChannel in;
+    private final Wait wait;
     private final Pool pool;
     private final Seal seal;
-    private final byte[] sealed;
+    private final ByteBuffer sealed;
+    private final byte[] length = new byte[4];
     private volatile long bytes;
 
-    Reader(InputStream in, Pool pool, byte[] key) {
+    Reader(ReadableByteChannel in, Wait wait, Pool pool, byte[] key) {
       this.in = in;
+      this.wait = wait;
       this.pool = pool;
       this.seal = key == null ? null : new Seal(key, Cipher.DECRYPT_MODE);
-      this.sealed = key == null ? null : new byte[4 + pool.frameBytes + TAG_BYTES];
+      this.sealed = key == null ? null : ByteBuffer.allocateDirect(pool.frameBytes + TAG_BYTES)
+          .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     long bytes() {
@@ -167,40 +179,48 @@ final class Wire {
     }
 
     /**
-     * The next frame, in a buffer of the pool (give it back when done with it).
+     * The next frame (position 0, limit its length), in a buffer of the pool: give it back when
+     * done with it.
      *
-     * @throws java.net.SocketTimeoutException nothing arrived within the socket's timeout
+     * @throws java.net.SocketTimeoutException nothing arrived within the wait's timeout
      * @throws EOFException the peer closed the connection
      * @throws javax.crypto.AEADBadTagException the frame was altered, dropped or replayed
      */
-    byte[] read() throws IOException, GeneralSecurityException {
-      byte[] frame = pool.take();
+    ByteBuffer read() throws IOException, GeneralSecurityException {
+      ByteBuffer frame = pool.take();
       boolean ok = false;
       try {
         if (seal == null) {
-          readFully(frame, 0, HEADER_BYTES);
+          fill(frame.limit(HEADER_BYTES));
           int payload = payload(frame);
-          if (payload < 0 || payload > frame.length - HEADER_BYTES) {
+          if (payload < 0 || payload > frame.capacity() - HEADER_BYTES) {
             throw new IOException("frame with a payload of " + payload + " bytes (at most "
-                + (frame.length - HEADER_BYTES) + ")");
+                + (frame.capacity() - HEADER_BYTES) + ")");
           }
-          readFully(frame, HEADER_BYTES, payload);
+          fill(frame.limit(HEADER_BYTES + payload));
           bytes += HEADER_BYTES + payload;
         } else {
-          readFully(sealed, 0, 4);
-          int length = le(sealed).getInt(0);
-          if (length < HEADER_BYTES + TAG_BYTES || length > frame.length + TAG_BYTES) {
-            throw new IOException("encrypted frame of " + length + " bytes (from "
-                + (HEADER_BYTES + TAG_BYTES) + " to " + (frame.length + TAG_BYTES) + ")");
+          ByteBuffer len = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN);
+          fill(len);
+          int n = len.getInt(0);
+          if (n < HEADER_BYTES + TAG_BYTES || n > sealed.capacity()) {
+            throw new IOException("encrypted frame of " + n + " bytes (from "
+                + (HEADER_BYTES + TAG_BYTES) + " to " + sealed.capacity() + ")");
           }
-          readFully(sealed, 4, length);
-          int clear = seal.apply(sealed, sealed, 4, length, frame, 0);
+          sealed.clear().limit(n);
+          fill(sealed);
+          sealed.flip();
+          frame.clear();
+          seal.apply(length, sealed, frame);
+          int clear = frame.position();
           if (clear != HEADER_BYTES + payload(frame)) {
             throw new IOException("encrypted frame of " + clear + " bytes says its payload is "
                 + payload(frame) + " bytes");
           }
-          bytes += 4 + length;
+          frame.flip();
+          bytes += 4 + n;
         }
+        frame.position(0);
         ok = true;
         return frame;
       } finally {
@@ -210,42 +230,55 @@ final class Wire {
       }
     }
 
-    private void readFully(byte[] b, int off, int n) throws IOException {
-      while (n > 0) {
-        int r = in.read(b, off, n);
+    private void fill(ByteBuffer b) throws IOException {
+      while (b.hasRemaining()) {
+        int r = in.read(b);
         if (r < 0) {
           throw new EOFException("the peer closed the connection");
         }
-        off += r;
-        n -= r;
+        if (r == 0) {
+          wait.await();
+        }
       }
     }
   }
 
   /** The sending end's encoder: writes one frame, sealed when the link is encrypted. One thread. */
   static final class Writer {
-    private final OutputStream out;
+    private final WritableByteChannel out;
     private final Seal seal;
-    private final byte[] sealed;
+    private final ByteBuffer sealed;
     private final byte[] length = new byte[4];
     long bytes;
 
-    Writer(OutputStream out, int frameBytes, byte[] key) {
+    Writer(WritableByteChannel out, int frameBytes, byte[] key) {
       this.out = out;
       this.seal = key == null ? null : new Seal(key, Cipher.ENCRYPT_MODE);
-      this.sealed = key == null ? null : new byte[4 + frameBytes + TAG_BYTES];
+      this.sealed = key == null ? null : ByteBuffer.allocateDirect(4 + frameBytes + TAG_BYTES)
+          .order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    void write(byte[] frame, int len) throws IOException, GeneralSecurityException {
+    /** Writes {@code frame} from position 0 to its limit (blocking channel). */
+    void write(ByteBuffer frame) throws IOException, GeneralSecurityException {
+      frame.position(0);
       if (seal == null) {
-        out.write(frame, 0, len);
-        bytes += len;
+        int n = frame.remaining();
+        drain(frame);
+        bytes += n;
       } else {
-        le(length).putInt(0, len + TAG_BYTES);
-        System.arraycopy(length, 0, sealed, 0, 4);
-        int n = seal.apply(length, frame, 0, len, sealed, 4);
-        out.write(sealed, 0, 4 + n);
+        int n = frame.remaining() + TAG_BYTES;
+        ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).putInt(0, n);
+        sealed.clear().putInt(n);
+        seal.apply(length, frame, sealed);
+        sealed.flip();
+        drain(sealed);
         bytes += 4 + n;
+      }
+    }
+
+    private void drain(ByteBuffer b) throws IOException {
+      while (b.hasRemaining()) {
+        out.write(b);
       }
     }
   }

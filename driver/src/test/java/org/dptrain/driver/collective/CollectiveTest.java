@@ -8,10 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -627,13 +632,16 @@ class CollectiveTest {
     InetSocketAddress target = pending.get(1).address();
     // a silent one (connects, sends nothing), one sending garbage, one with the wrong key
     Socket silent = new Socket(target.getAddress(), target.getPort());
-    Future<Integer> garbage = POOL.submit(() -> {
+    Future<String> garbage = POOL.submit(() -> {
       try (Socket s = new Socket(target.getAddress(), target.getPort())) {
         byte[] junk = new byte[200];
         new SplittableRandom(1).nextBytes(junk);
         s.getOutputStream().write(junk);
         s.setSoTimeout(5000);
-        return s.getInputStream().read(); // -1: closed by the member
+        // the member closes at once: an end of stream, or a reset (it left bytes unread)
+        return s.getInputStream().read() < 0 ? "closed" : "answered";
+      } catch (java.net.SocketException e) {
+        return "closed";
       }
     });
     GroupSpec wrong = new GroupSpec(p, key(22), false, spec.timeout());
@@ -647,7 +655,7 @@ class CollectiveTest {
       }
     });
     try {
-      assertEquals(-1, garbage.get(10, TimeUnit.SECONDS));
+      assertEquals("closed", garbage.get(10, TimeUnit.SECONDS));
       assertTrue(impostor.get(10, TimeUnit.SECONDS).contains("refused"));
       long start = System.nanoTime();
       List<Collective> g = connectAll(pending);
@@ -694,56 +702,65 @@ class CollectiveTest {
 
   // ---- the wire ---------------------------------------------------------------------------
 
+  private static final Wire.Wait NO_MORE_DATA = () -> {
+    throw new IOException("no more data");
+  };
+
+  private static Wire.Reader reader(byte[] bytes, Wire.Pool pool, byte[] k) {
+    return new Wire.Reader(Channels.newChannel(new ByteArrayInputStream(bytes)), NO_MORE_DATA,
+        pool, k);
+  }
+
   @Test
   void anAlteredDroppedOrReplayedEncryptedFrameIsDetected() throws Exception {
     byte[] k = key(5);
     Wire.Pool pool = new Wire.Pool(Wire.HEADER_BYTES + 8 * 16);
-    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-    Wire.Writer w = new Wire.Writer(sink, pool.frameBytes, k);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    Wire.Writer w = new Wire.Writer(Channels.newChannel(sink), pool.frameBytes, k);
     List<byte[]> frames = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      byte[] f = new byte[pool.frameBytes];
+      ByteBuffer f = pool.take();
       Wire.header(f, Wire.SUM, i + 1, 4, 0, 32, 0, 0);
       Wire.encode(new double[] {i, 1.5, -2, 1e300}, 0, 4, f);
-      w.write(f, Wire.HEADER_BYTES + 32);
+      w.write(f);
       frames.add(sink.toByteArray());
       sink.reset();
     }
-    assertFalse(Arrays.equals(frames.get(0), frames.get(1)));
+    assertEquals(4 + Wire.HEADER_BYTES + 32 + Wire.TAG_BYTES, frames.get(0).length);
     // intact: reads back
     byte[] all = concat(frames.get(0), frames.get(1), frames.get(2));
-    Wire.Reader ok = new Wire.Reader(new java.io.ByteArrayInputStream(all), pool, k);
+    Wire.Reader ok = reader(all, pool, k);
     for (int i = 0; i < 3; i++) {
-      byte[] f = ok.read();
+      ByteBuffer f = ok.read();
       assertEquals(i + 1, Wire.seq(f));
       double[] d = new double[4];
       Wire.decode(f, d, 0, 4);
       assertArrayEquals(new double[] {i, 1.5, -2, 1e300}, d);
     }
-    // one bit flipped in the ciphertext
-    byte[] altered = all.clone();
-    altered[40] ^= 1;
-    assertThrows(javax.crypto.AEADBadTagException.class,
-        () -> new Wire.Reader(new java.io.ByteArrayInputStream(altered), pool, k).read());
+    // one bit flipped in the ciphertext, in the tag, or in the length
+    for (int at : new int[] {40, frames.get(0).length - 1}) {
+      byte[] altered = all.clone();
+      altered[at] ^= 1;
+      assertThrows(javax.crypto.AEADBadTagException.class, () -> reader(altered, pool, k).read(),
+          "byte " + at);
+    }
     // the first frame dropped, or replayed
-    assertThrows(javax.crypto.AEADBadTagException.class, () -> new Wire.Reader(
-        new java.io.ByteArrayInputStream(frames.get(1)), pool, k).read());
-    Wire.Reader replay = new Wire.Reader(new java.io.ByteArrayInputStream(
-        concat(frames.get(0), frames.get(0))), pool, k);
+    assertThrows(javax.crypto.AEADBadTagException.class,
+        () -> reader(frames.get(1), pool, k).read());
+    Wire.Reader replay = reader(concat(frames.get(0), frames.get(0)), pool, k);
     assertNotNull(replay.read());
     assertThrows(javax.crypto.AEADBadTagException.class, replay::read);
     // another key
-    assertThrows(javax.crypto.AEADBadTagException.class, () -> new Wire.Reader(
-        new java.io.ByteArrayInputStream(frames.get(0)), pool, key(6)).read());
+    assertThrows(javax.crypto.AEADBadTagException.class,
+        () -> reader(frames.get(0), pool, key(6)).read());
   }
 
   @Test
   void aPlainFrameLongerThanAChunkIsRefused() {
     Wire.Pool pool = new Wire.Pool(Wire.HEADER_BYTES + 8 * 16);
-    byte[] f = new byte[Wire.HEADER_BYTES];
-    Wire.header(f, Wire.SUM, 1, 4, 0, 8 * 17, 0, 0);
-    IOException e = assertThrows(IOException.class,
-        () -> new Wire.Reader(new java.io.ByteArrayInputStream(f), pool, null).read());
+    ByteBuffer h = ByteBuffer.allocate(Wire.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    h.putInt(Wire.SUM).putInt(1).putLong(4).putInt(0).putInt(8 * 17).putInt(0).putInt(0);
+    IOException e = assertThrows(IOException.class, () -> reader(h.array(), pool, null).read());
     assertTrue(e.getMessage().contains("136 bytes"), e.getMessage());
   }
 
@@ -769,7 +786,7 @@ class CollectiveTest {
   }
 
   private static byte[] concat(byte[]... parts) {
-    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       o.writeBytes(p);
     }
