@@ -3,6 +3,7 @@ package org.dptrain.driver.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.dptrain.data.Block;
@@ -38,7 +39,11 @@ public final class DistributedTrainer {
     boolean afterEpoch(EpochReport report, double[] weights, Optimizer optimizer);
   }
 
-  /** Called on the driver after each synchronisation (progress display); must not throw. */
+  /**
+   * Called on the driver after each synchronisation (progress display); must not throw. In
+   * {@code --sync allreduce} the driver sees only the end of each barrier stage, so it is called
+   * once per stage, with the steps done by then.
+   */
   @FunctionalInterface
   public interface ProgressListener {
     ProgressListener NONE = (epoch, stepsDone, stepsPerEpoch) -> { };
@@ -133,6 +138,24 @@ public final class DistributedTrainer {
   public DistributedTrainer withProgressListener(ProgressListener listener) {
     this.progressListener = listener;
     return this;
+  }
+
+  /**
+   * Refuses, before any data is read, a cluster the synchronisation mode cannot run on:
+   * {@code --sync allreduce} under dynamic allocation, or with a bad {@code
+   * spark.dptrain.allreduce.timeout}. (Slots are counted when training starts: with fewer slots
+   * than partitions, one barrier task takes several partitions.)
+   *
+   * @throws IllegalArgumentException naming the setting and what to change
+   */
+  public static void checkCluster(SparkConf conf, SyncMode mode) {
+    switch (mode) {
+      case DRIVER -> { }
+      case ALLREDUCE -> {
+        AllreduceSync.checkCluster(conf);
+        AllreduceSync.timeout(conf);
+      }
+    }
   }
 
   /**
