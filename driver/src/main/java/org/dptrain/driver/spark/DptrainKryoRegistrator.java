@@ -9,10 +9,12 @@ import org.dptrain.data.Block;
 import org.dptrain.driver.data.TaskType;
 import org.dptrain.driver.eval.MetricsAccumulator;
 import org.dptrain.driver.train.PartitionResult;
+import org.dptrain.driver.train.StageResult;
 
 /**
  * Registers every dptrain class that Spark serializes with Kryo: data blocks (cached and shipped
- * once per partition), per-partition results (returned every step) and the arrays inside them.
+ * once per partition), per-partition results (returned every step), the barrier tasks' stage
+ * results ({@code --sync allreduce}) and the arrays inside them.
  * Records get explicit serializers because Kryo's field serializer cannot set a record's final
  * fields; the format is a fixed sequence of primitives and arrays.
  */
@@ -32,6 +34,8 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(Block.class, new BlockSerializer());
     kryo.register(PartitionResult.class, new PartitionResultSerializer());
     kryo.register(PartitionResult[].class);
+    kryo.register(StageResult.class, new StageResultSerializer());
+    kryo.register(StageResult[].class);
     kryo.register(TaskType.class);
     kryo.register(MetricsAccumulator.class);
     // Spark SQL ships schemas between tasks and the driver (Parquet schema inference, writers)
@@ -102,6 +106,46 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
       long compute = in.readLong(true);
       return new PartitionResult(p, count, loss, vector, state, compute, in.readInt(),
           in.readString());
+    }
+  }
+
+  /** StageResult: its fields in declaration order; null arrays as length -1. */
+  static final class StageResultSerializer extends Serializer<StageResult> {
+    @Override
+    public void write(Kryo kryo, Output out, StageResult r) {
+      out.writeInt(r.rank(), true);
+      out.writeDouble(r.lossSum());
+      out.writeLong(r.examples(), true);
+      out.writeLong(r.optimizerSteps(), true);
+      writeDoubles(out, r.weights());
+      writeDoubles(out, r.optimizerState());
+      out.writeLong(r.computeNanos(), true);
+      out.writeLong(r.collectiveNanos(), true);
+      out.writeLong(r.bytesSent(), true);
+      out.writeLong(r.bytesReceived(), true);
+      out.writeInt(r.divergedStep(), true);
+      out.writeLong(r.divergedOptimizerStep(), true);
+      out.writeInt(r.divergedPartition());
+      out.writeString(r.divergence());
+    }
+
+    @Override
+    public StageResult read(Kryo kryo, Input in, Class<StageResult> type) {
+      int rank = in.readInt(true);
+      double loss = in.readDouble();
+      long examples = in.readLong(true);
+      long steps = in.readLong(true);
+      double[] weights = readDoubles(in);
+      double[] state = readDoubles(in);
+      long compute = in.readLong(true);
+      long collective = in.readLong(true);
+      long sent = in.readLong(true);
+      long received = in.readLong(true);
+      int step = in.readInt(true);
+      long optimizerStep = in.readLong(true);
+      int partition = in.readInt();
+      return new StageResult(rank, loss, examples, steps, weights, state, compute, collective,
+          sent, received, step, optimizerStep, partition, in.readString());
     }
   }
 

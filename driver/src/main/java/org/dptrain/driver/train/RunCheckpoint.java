@@ -47,12 +47,12 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
   private String lastGood;
 
   /**
-   * @param start where training starts (a fresh run: {@link DistributedTrainer.Position#START})
+   * @param start where training starts (a fresh run: {@link Position#START})
    * @param resumedFrom the checkpoint the run resumed from, or null
    */
   RunCheckpoint(CheckpointStore store, EpochHistory history, NetworkSpec spec,
       FeatureScaling scaling, JobConfig config, int partitions, DataDigest data,
-      DistributedTrainer.Position start, String resumedFrom) {
+      Position start, String resumedFrom) {
     this.store = store;
     this.every = config.checkpoints().every();
     this.history = history;
@@ -76,7 +76,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
   }
 
   @Override
-  public void afterSync(DistributedTrainer.Position p, double[] weights, Optimizer optimizer) {
+  public void afterSync(Position p, double[] weights, Optimizer optimizer) {
     boolean due = every.unit() == CheckpointInterval.Unit.EPOCHS
         ? p.sync() == 0 && p.epoch() % every.count() == 0
         : p.globalStep() >= nextStep;
@@ -108,7 +108,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     nextStep = (p.globalStep() / every.count() + 1) * every.count();
   }
 
-  private RunState state(DistributedTrainer.Position p, Optimizer optimizer) {
+  private RunState state(Position p, Optimizer optimizer) {
     List<JsonNode> epochs = new ArrayList<>();
     for (EpochRecord r : history.records()) {
       epochs.add(r.toJson());
@@ -252,7 +252,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
    *
    * @return the position to continue from
    */
-  static DistributedTrainer.Position restore(CheckpointStore.Loaded c, Optimizer optimizer,
+  static Position restore(CheckpointStore.Loaded c, Optimizer optimizer,
       EpochHistory history) {
     RunState st = state(c);
     optimizer.restore(c.state().optimizerState(), st.optimizer().stepCount());

@@ -22,7 +22,7 @@ import java.util.List;
  *     are the checkpoint's best-weights.bin)
  * @param config the run's configuration ({@link org.dptrain.driver.config.JobConfig#toMap})
  */
-record RunState(String createdAt, DistributedTrainer.Position position, OptimizerInfo optimizer,
+record RunState(String createdAt, Position position, OptimizerInfo optimizer,
     RandomInfo random, long stepsSoFar, List<JsonNode> epochs, EarlyStoppingInfo earlyStopping,
     JsonNode config) {
 

@@ -19,10 +19,13 @@ import org.dptrain.optim.OptimizerSpec;
  *     state; 0 = a whole epoch of local steps
  * @param aggregationDepth synchronous mode: 1 = partials collected and merged on the driver in
  *     partition order; d &ge; 2 = merged in a tree of depth d on the executors, still in a fixed
- *     order. Local-steps mode always averages on the driver.
+ *     order. Local-steps mode always averages on the driver. {@code --sync allreduce} always
+ *     sums flat in partition order, as depth 1 does, and refuses another depth
+ * @param sync how partials become one update (see {@link SyncMode}); both modes give the same
+ *     bits at aggregation depth 1
  */
 public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
-    long seed, int localSteps, int aggregationDepth) implements Serializable {
+    long seed, int localSteps, int aggregationDepth, SyncMode sync) implements Serializable {
 
   public TrainConfig {
     Objects.requireNonNull(spec, "spec");
@@ -41,5 +44,23 @@ public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSi
       throw new IllegalArgumentException("aggregation depth must be at least 1, got "
           + aggregationDepth);
     }
+    Objects.requireNonNull(sync, "sync");
+    if (sync == SyncMode.ALLREDUCE && aggregationDepth != 1) {
+      throw new IllegalArgumentException("aggregation depth " + aggregationDepth + " applies to"
+          + " --sync driver only; --sync allreduce sums the partials among the tasks (depth 1)");
+    }
+  }
+
+  /** A configuration with {@link SyncMode#DEFAULT} synchronisation. */
+  public TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
+      long seed, int localSteps, int aggregationDepth) {
+    this(spec, optimizer, batchSize, epochs, seed, localSteps, aggregationDepth,
+        SyncMode.DEFAULT);
+  }
+
+  /** This configuration with synchronisation {@code mode}. */
+  public TrainConfig withSync(SyncMode mode) {
+    return new TrainConfig(spec, optimizer, batchSize, epochs, seed, localSteps,
+        aggregationDepth, mode);
   }
 }

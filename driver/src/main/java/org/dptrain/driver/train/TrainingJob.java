@@ -140,7 +140,7 @@ public final class TrainingJob {
 
       // where training starts
       double[] weights;
-      DistributedTrainer.Position start;
+      Position start;
       if (resumed != null) {
         RunCheckpoint.checkData(resumed, partitions, digest, stepsPerEpoch);
         start = RunCheckpoint.restore(resumed, optimizer, history);
@@ -154,7 +154,7 @@ public final class TrainingJob {
       } else {
         weights = warm != null ? warm.weights()
             : Initializer.initialize(spec, c.loop().seed(), c.network().initializer());
-        start = DistributedTrainer.Position.START;
+        start = Position.START;
       }
 
       // the training loop
@@ -235,7 +235,7 @@ public final class TrainingJob {
   private static DistributedTrainer.Outcome train(JavaSparkContext sc, TrainConfig config,
       TaskHook hook, DistributedTrainer.ProgressListener progressBar, RunCheckpoint checkpoints,
       JavaRDD<Block> blocks, double[] weights, Optimizer optimizer,
-      DistributedTrainer.Position start, EpochHistory history) {
+      Position start, EpochHistory history) {
     DistributedTrainer trainer = new DistributedTrainer(sc, config).withTaskHook(hook)
         .withProgressListener(progressBar);
     if (checkpoints != null) {
