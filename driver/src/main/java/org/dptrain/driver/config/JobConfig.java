@@ -64,7 +64,7 @@ public final class JobConfig {
         v.get(CLIP_NORM), v.get(SCHEDULE));
     this.loop = new LoopConfig(v.get(BATCH_SIZE), v.get(EPOCHS), v.get(SEED));
     this.parallelism = new ParallelismConfig(v.get(PARTITIONS), v.get(LOCAL_STEPS),
-        v.get(AGGREGATION_DEPTH));
+        v.get(AGGREGATION_DEPTH), v.get(SYNC));
     this.earlyStopping = new EarlyStoppingConfig(v.get(EARLY_STOPPING), v.get(PATIENCE));
     if (v.get(CHECKPOINT_DIR) == null) {
       if (v.get(RESUME) != null) {

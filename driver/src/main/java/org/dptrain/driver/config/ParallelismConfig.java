@@ -1,5 +1,7 @@
 package org.dptrain.driver.config;
 
+import org.dptrain.driver.train.SyncMode;
+
 /**
  * How the work is spread ({@link SettingTable#PARTITIONS}, {@link SettingTable#LOCAL_STEPS},
  * {@link SettingTable#AGGREGATION_DEPTH}). A new setting of this group is declared in
@@ -10,5 +12,7 @@ package org.dptrain.driver.config;
  * @param partitions partitions of the training data, or null for Spark's default parallelism
  * @param localSteps 1 = synchronous SGD, K = local steps between synchronisations, 0 = an epoch
  * @param aggregationDepth 1 = merge on the driver, d &ge; 2 = a tree of depth d
+ * @param sync how partials become one update ({@link SettingTable#SYNC})
  */
-public record ParallelismConfig(Integer partitions, int localSteps, int aggregationDepth) {}
+public record ParallelismConfig(Integer partitions, int localSteps, int aggregationDepth,
+    SyncMode sync) {}

@@ -1,5 +1,7 @@
 package org.dptrain.driver.config;
 
+import org.dptrain.driver.train.SyncMode;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -162,6 +164,13 @@ public final class SettingTable {
       Codec.INT).param("aggregationDepth").label("D").trajectory().defaultValue(1)
       .check(atLeast(1))
       .help("1 = merge partials on the driver; d >= 2 = in a tree of depth d"));
+  /** Not a trajectory setting: both schemes give the same bits and the same resume positions. */
+  public static final Setting<SyncMode> SYNC = declare(Setting.of("sync",
+      Codec.choice(SyncMode.class, "sync")).label("MODE")
+      .defaultValue(SyncMode.DEFAULT)
+      .help("How partials become one update: " + Names.valid(SyncMode.class) + " (driver = a"
+          + " Spark job per synchronisation through the driver; allreduce = one barrier stage"
+          + " whose tasks sum among themselves; same bits)"));
 
   // ---- start, scaling, early stopping
   public static final Setting<String> INIT_MODEL = declare(Setting.of("init-model", Codec.TEXT)

@@ -78,6 +78,7 @@ final class MlpTraining {
         .with(SettingTable.DATA, DATASET_NAME).with(SettingTable.LABEL_COLUMN, labelColumn)
         .with(SettingTable.FEATURES_COLUMN, featuresColumn);
     JobConfig config = JobConfig.of(values);
+    DistributedTrainer.checkCluster(sc.getConf(), config.parallelism().sync());
     NetworkSpec spec = config.network().spec();
     Targets targets = config.targets();
     FeatureScaling scaling = config.scale().fit(data);
@@ -92,7 +93,7 @@ final class MlpTraining {
       OptimizerSpec optimizerSpec = config.optimizer().spec(totalSteps);
       TrainConfig trainConfig = new TrainConfig(spec, optimizerSpec, config.loop().batchSize(),
           config.loop().epochs(), config.loop().seed(), config.parallelism().localSteps(),
-          config.parallelism().aggregationDepth());
+          config.parallelism().aggregationDepth()).withSync(config.parallelism().sync());
       double[] initial = Initializer.initialize(spec, config.loop().seed(),
           config.network().initializer());
       LOG.info("{} fitting {} on {} examples in {} partitions", params.uid(), spec,

@@ -75,12 +75,21 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     return store.root().toString();
   }
 
+  /** Only checkpoint positions: the allreduce scheme stays in its barrier stage past the rest. */
   @Override
-  public void afterSync(Position p, double[] weights, Optimizer optimizer) {
-    boolean due = every.unit() == CheckpointInterval.Unit.EPOCHS
+  public boolean wants(Position next) {
+    return due(next);
+  }
+
+  private boolean due(Position p) {
+    return every.unit() == CheckpointInterval.Unit.EPOCHS
         ? p.sync() == 0 && p.epoch() % every.count() == 0
         : p.globalStep() >= nextStep;
-    if (!due) {
+  }
+
+  @Override
+  public void afterSync(Position p, double[] weights, Optimizer optimizer) {
+    if (!due(p)) {
       return;
     }
     long t0 = System.nanoTime();

@@ -106,6 +106,7 @@ public final class TrainingJob {
     CheckpointStore.Loaded resumed = store == null ? null : resumePoint(store, c);
     RunDirectory run = RunDirectory.stage(output, resumed != null);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    DistributedTrainer.checkCluster(sc.getConf(), c.parallelism().sync());
     List<JavaRDD<Block>> cached = new ArrayList<>();
     try {
       Instant started = Instant.now();
@@ -229,7 +230,7 @@ public final class TrainingJob {
   /** The trainer's input: the configuration with the optimizer of this run's length. */
   private static TrainConfig trainConfig(JobConfig c, NetworkSpec spec, OptimizerSpec optimizer) {
     return new TrainConfig(spec, optimizer, c.loop().batchSize(), c.loop().epochs(),
-        c.loop().seed(), c.parallelism().localSteps(), c.parallelism().aggregationDepth());
+        c.loop().seed(), c.parallelism().localSteps(), c.parallelism().aggregationDepth()).withSync(c.parallelism().sync());
   }
 
   private static DistributedTrainer.Outcome train(JavaSparkContext sc, TrainConfig config,

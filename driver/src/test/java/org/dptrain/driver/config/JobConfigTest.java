@@ -1,5 +1,7 @@
 package org.dptrain.driver.config;
 
+import org.dptrain.driver.train.SyncMode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,7 +56,7 @@ class JobConfigTest {
     assertEquals(ReferenceTrainer.DEFAULT_SEED, c.loop().seed());
     assertEquals(32, c.loop().batchSize());
     assertEquals(5, c.loop().epochs());
-    assertEquals(new ParallelismConfig(null, 1, 1), c.parallelism());
+    assertEquals(new ParallelismConfig(null, 1, 1, SyncMode.DRIVER), c.parallelism());
     assertEquals(ScalingMethod.NONE, c.scale());
     assertNull(c.network().initializer(), "unset: the default per activation");
     assertNull(c.checkpoints());
