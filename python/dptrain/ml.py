@@ -201,6 +201,26 @@ def _fit_checked(estimator: Any, fit: Callable[[Any], Any], dataset: Any) -> Any
         raise
 
 
+class _MlpEstimatorMixin(_JvmChecked):
+    """What both estimators share: the JVM twin with the JVM's defaults, keyword-only params, and
+    fit errors as :class:`FitError`."""
+
+    @keyword_only
+    def __init__(self, **kwargs: Any):
+        super().__init__()
+        self._java_obj = self._new_java_obj(self._java_class, self.uid)
+        self._setDefault(**self._jvm_defaults)
+        self._set(**kwargs)
+
+    @keyword_only
+    def setParams(self, **kwargs: Any) -> Any:
+        """Sets params by keyword (the same names as the constructor)."""
+        return self._set(**kwargs)
+
+    def _fit(self, dataset: Any) -> Any:
+        return _fit_checked(self, super()._fit, dataset)
+
+
 class _MlpModelMixin:
     """What both model classes expose beyond pyspark's prediction models."""
 
@@ -245,7 +265,7 @@ class _MlpModelMixin:
 
 @_declare("org.dptrain.driver.ml.MlpClassifier")
 class MlpClassifier(
-    _JvmChecked,
+    _MlpEstimatorMixin,
     _JavaProbabilisticClassifier["MlpClassificationModel"],
     HasSeed,
     JavaMLWritable,
@@ -260,21 +280,6 @@ class MlpClassifier(
     """
 
     __module__ = JVM_PACKAGE
-
-    @keyword_only
-    def __init__(self, **kwargs: Any):
-        super().__init__()
-        self._java_obj = self._new_java_obj(self._java_class, self.uid)
-        self._setDefault(**self._jvm_defaults)
-        self._set(**kwargs)
-
-    @keyword_only
-    def setParams(self, **kwargs: Any) -> "MlpClassifier":
-        """Sets params by keyword (the same names as the constructor)."""
-        return self._set(**kwargs)
-
-    def _fit(self, dataset: Any) -> "MlpClassificationModel":
-        return _fit_checked(self, super()._fit, dataset)
 
     def _create_model(self, java_model: Any) -> "MlpClassificationModel":
         return MlpClassificationModel(java_model)
@@ -301,7 +306,7 @@ class MlpClassificationModel(
 
 @_declare("org.dptrain.driver.ml.MlpRegressor")
 class MlpRegressor(
-    _JvmChecked,
+    _MlpEstimatorMixin,
     _JavaRegressor["MlpRegressionModel"],
     HasSeed,
     JavaMLWritable,
@@ -311,21 +316,6 @@ class MlpRegressor(
     unit). Params, docs and defaults are those of the JVM class (``explainParams()``)."""
 
     __module__ = JVM_PACKAGE
-
-    @keyword_only
-    def __init__(self, **kwargs: Any):
-        super().__init__()
-        self._java_obj = self._new_java_obj(self._java_class, self.uid)
-        self._setDefault(**self._jvm_defaults)
-        self._set(**kwargs)
-
-    @keyword_only
-    def setParams(self, **kwargs: Any) -> "MlpRegressor":
-        """Sets params by keyword (the same names as the constructor)."""
-        return self._set(**kwargs)
-
-    def _fit(self, dataset: Any) -> "MlpRegressionModel":
-        return _fit_checked(self, super()._fit, dataset)
 
     def _create_model(self, java_model: Any) -> "MlpRegressionModel":
         return MlpRegressionModel(java_model)
