@@ -12,7 +12,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.dptrain.driver.checkpoint.CheckpointState;
 import org.dptrain.driver.checkpoint.CheckpointStore;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.driver.train.Finite;
 import org.dptrain.model.Model;
 import org.dptrain.network.Initializer;
@@ -72,7 +72,7 @@ public final class CheckpointBenchmark {
       checkMs[i] = (System.nanoTime() - t0) / 1e6;
     }
 
-    ModelStore fs = new ModelStore(new Configuration());
+    HadoopFiles fs = new HadoopFiles(new Configuration());
     CheckpointStore store = new CheckpointStore(fs, dir, 3);
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("benchmark", true);

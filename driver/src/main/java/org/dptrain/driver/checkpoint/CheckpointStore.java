@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.driver.fs.SafeName;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
@@ -80,7 +80,7 @@ public final class CheckpointStore {
     }
   }
 
-  private final ModelStore fs;
+  private final HadoopFiles fs;
   private final Path root;
   private final int keepLast;
 
@@ -89,7 +89,7 @@ public final class CheckpointStore {
    * @param dir the checkpoint directory (URI or local path)
    * @param keepLast complete checkpoints kept, at least 1
    */
-  public CheckpointStore(ModelStore fs, String dir, int keepLast) {
+  public CheckpointStore(HadoopFiles fs, String dir, int keepLast) {
     if (keepLast < 1) {
       throw new IllegalArgumentException("--keep-last must be at least 1, got " + keepLast);
     }
@@ -138,23 +138,23 @@ public final class CheckpointStore {
     String name = name(s.globalStep());
     Path dir = new Path(root, name);
     ModelFile.Encoded model = ModelFile.encode(s.model());
-    List<ModelStore.NamedBytes> files = new ArrayList<>();
-    files.add(new ModelStore.NamedBytes(ModelFile.WEIGHTS_BIN, model.weightsBin()));
-    files.add(new ModelStore.NamedBytes(OPTIMIZER_BIN, doubles(s.optimizerState())));
+    List<HadoopFiles.NamedBytes> files = new ArrayList<>();
+    files.add(new HadoopFiles.NamedBytes(ModelFile.WEIGHTS_BIN, model.weightsBin()));
+    files.add(new HadoopFiles.NamedBytes(OPTIMIZER_BIN, doubles(s.optimizerState())));
     if (s.bestWeights() != null) {
       checkFinite("best weights", s.bestWeights());
-      files.add(new ModelStore.NamedBytes(BEST_WEIGHTS_BIN, doubles(s.bestWeights())));
+      files.add(new HadoopFiles.NamedBytes(BEST_WEIGHTS_BIN, doubles(s.bestWeights())));
     }
     checkFinite("optimizer state", s.optimizerState());
-    files.add(new ModelStore.NamedBytes(ModelFile.MODEL_JSON, model.modelJson()));
-    files.add(new ModelStore.NamedBytes(STATE_JSON, JSON.writeValueAsBytes(s.state())));
+    files.add(new HadoopFiles.NamedBytes(ModelFile.MODEL_JSON, model.modelJson()));
+    files.add(new HadoopFiles.NamedBytes(STATE_JSON, JSON.writeValueAsBytes(s.state())));
     Map<String, Manifest.FileEntry> entries = new LinkedHashMap<>();
-    for (ModelStore.NamedBytes f : files) {
+    for (HadoopFiles.NamedBytes f : files) {
       entries.put(f.name(), new Manifest.FileEntry(f.bytes().length,
           ModelFile.sha256(f.bytes())));
     }
     Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, s.globalStep(), entries);
-    files.add(new ModelStore.NamedBytes(MANIFEST_JSON, JSON.writeValueAsBytes(manifest)));
+    files.add(new HadoopFiles.NamedBytes(MANIFEST_JSON, JSON.writeValueAsBytes(manifest)));
     if (fs.exists(dir)) {
       LOG.warn("replacing checkpoint {} left by an abandoned attempt", dir);
       fs.delete(dir);

@@ -4,7 +4,7 @@
  * <p>A checkpoint directory ({@code --checkpoint-dir}) holds complete checkpoints named after the
  * global step they were taken at, {@code ckpt-000001234}, and a {@code latest} marker naming the
  * newest one, replaced last. Each checkpoint is written into a hidden staging directory and renamed
- * into place ({@link org.dptrain.driver.fs.ModelStore#writeDirectory}), so a reader sees all of it
+ * into place ({@link org.dptrain.driver.fs.HadoopFiles#writeDirectory}), so a reader sees all of it
  * or nothing. Inside: {@code model.json} + {@code weights.bin} (the model format), {@code
  * optimizer.bin} (the optimizer state, little-endian float64), {@code best-weights.bin} when early
  * stopping has a best epoch, {@code state.json} (counters, random-number positions, partial-epoch

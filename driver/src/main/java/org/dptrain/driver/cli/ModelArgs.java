@@ -3,13 +3,13 @@ package org.dptrain.driver.cli;
 import java.io.IOException;
 import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.model.Model;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --model} of predict, evaluate, inspect and export: a model directory on any Hadoop
- * filesystem (a plain path is local), read and verified through {@link ModelStore} as
+ * filesystem (a plain path is local), read and verified through {@link HadoopFiles} as
  * {@code train --init-model} reads it, before Spark starts.
  */
 final class ModelArgs {
@@ -20,7 +20,7 @@ final class ModelArgs {
 
   /** The model, verified; messages name a local directory by its absolute path. */
   Model read() throws IOException {
-    ModelStore store = new ModelStore(new Configuration());
+    HadoopFiles store = new HadoopFiles(new Configuration());
     return store.readModel(store.path(model), display());
   }
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.driver.registry.Registry;
 import org.dptrain.driver.registry.RegistryException;
 import org.dptrain.driver.registry.RegistryLock;
@@ -35,7 +35,7 @@ final class RegistryCommand implements Runnable {
         description = "The registry entry")
     String name;
 
-    Registry open(ModelStore store) {
+    Registry open(HadoopFiles store) {
       return new Registry(store, registry, name);
     }
   }
@@ -50,7 +50,7 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Registry registry = entry.open(new ModelStore(new Configuration()));
+      Registry registry = entry.open(new HadoopFiles(new Configuration()));
       List<String> versions = registry.versions();
       if (versions.isEmpty()) {
         throw new IllegalArgumentException("no versions in " + registry.dir() + " (wrong --registry"
@@ -98,7 +98,7 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      ModelStore store = new ModelStore(new Configuration());
+      HadoopFiles store = new HadoopFiles(new Configuration());
       Registry registry = entry.open(store);
       if (!version.matches("v\\d{6}")) {
         throw new IllegalArgumentException("'" + version + "' is not a version name like v000001");

@@ -1,7 +1,7 @@
 /**
  * Files on any Hadoop filesystem ({@code file://}, {@code hdfs://}, {@code s3a://}...): model
  * directories, checkpoints and registry entries are written through {@link
- * org.dptrain.driver.fs.ModelStore}.
+ * org.dptrain.driver.fs.HadoopFiles}.
  *
  * <p>Conventions: a directory is assembled under a hidden temporary name beside its target and
  * renamed into place, so a reader never sees half of it; a small file that is replaced (a pointer

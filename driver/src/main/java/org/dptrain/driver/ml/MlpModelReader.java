@@ -12,14 +12,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.json.BadDocumentException;
 import org.dptrain.json.BoundedJson;
 import org.dptrain.model.Model;
 
 /**
  * Loads what {@link MlpModelWriter} saved: Spark's metadata (which must name the expected class)
- * gives the uid and the params, {@link ModelStore#readModel} the network, verified against its
+ * gives the uid and the params, {@link HadoopFiles#readModel} the network, verified against its
  * SHA-256. Nothing is deserialized as a Java object: the metadata is JSON, the model is
  * model.json plus little-endian doubles. The metadata is read here, at most
  * {@value #MAX_METADATA_BYTES} bytes, and checked by {@link BoundedJson} (nesting, lengths,
@@ -48,7 +48,7 @@ final class MlpModelReader<M extends Params> extends MLReader<M> {
    */
   @Override
   public M load(String path) {
-    ModelStore store = ModelStore.of(sparkSession());
+    HadoopFiles store = HadoopFiles.of(sparkSession());
     DefaultParamsReader.Metadata metadata;
     Path dir = new Path(store.path(path), MlpModelWriter.MODEL_DIR);
     Model model;
@@ -70,7 +70,7 @@ final class MlpModelReader<M extends Params> extends MLReader<M> {
    *
    * @throws BadDocumentException if it is past the limits, not JSON, or missing
    */
-  static String metadataJson(ModelStore store, String path) throws IOException {
+  static String metadataJson(HadoopFiles store, String path) throws IOException {
     Path metadataDir = new Path(store.path(path), "metadata");
     FileSystem fs = store.fs(metadataDir);
     if (!fs.exists(metadataDir)) {

@@ -6,7 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLWriter;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.model.Model;
 
 /**
@@ -14,7 +14,7 @@ import org.dptrain.model.Model;
  *
  * <pre>
  * PATH/metadata/   Spark's param metadata (class, uid, params), as every Spark ML stage has it
- * PATH/model/      a dptrain model directory: model.json + weights.bin ({@link ModelStore})
+ * PATH/model/      a dptrain model directory: model.json + weights.bin ({@link HadoopFiles})
  * </pre>
  *
  * {@code PATH/model} is an ordinary dptrain model directory, so {@code dptrain predict},
@@ -43,7 +43,7 @@ final class MlpModelWriter extends MLWriter {
   @Override
   public void saveImpl(String path) {
     DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
-    ModelStore store = ModelStore.of(sparkSession());
+    HadoopFiles store = HadoopFiles.of(sparkSession());
     Path dir = new Path(store.path(path), MODEL_DIR);
     try {
       store.writeModel(dir, model);

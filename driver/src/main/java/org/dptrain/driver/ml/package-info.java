@@ -12,7 +12,7 @@
  * command line's keys, as {@code dptrain train} does; bad rows are {@link org.dptrain.driver.data.DataValidationException}s naming the 0-based
  * row of the input Dataset. A saved model stage is Spark's {@code metadata/} plus a dptrain model
  * directory {@code model/} (model.json + weights.bin) written through
- * {@link org.dptrain.driver.fs.ModelStore} on any Hadoop filesystem; loading reads JSON and raw
+ * {@link org.dptrain.driver.fs.HadoopFiles} on any Hadoop filesystem; loading reads JSON and raw
  * doubles, never Java-serialized objects. Every class here must produce its uid lazily inside
  * {@code uid()}: Spark's params ask for it while the superclass constructor runs.
  */

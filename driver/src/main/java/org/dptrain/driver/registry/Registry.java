@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.driver.fs.SafeName;
 import org.dptrain.json.BadDocumentException;
 import org.dptrain.json.BoundedJson;
@@ -30,7 +30,7 @@ import org.dptrain.json.BoundedJson;
  * </pre>
  *
  * <p>Versions are immutable once renamed into place; the {@code champion} file is the only thing
- * replaced, atomically where the filesystem allows ({@link ModelStore#writeFile}). Writers must
+ * replaced, atomically where the filesystem allows ({@link HadoopFiles#writeFile}). Writers must
  * hold the entry's {@link RegistryLock}; readers need nothing.
  */
 public final class Registry {
@@ -41,14 +41,14 @@ public final class Registry {
   /** The lock file of an entry. */
   public static final String LOCK_FILE = ".lock";
   private static final Pattern VERSION = Pattern.compile("v(\\d{6})");
-  /** Staging names of {@link ModelStore#writeDirectory} and {@link ModelStore#writeFile}. */
+  /** Staging names of {@link HadoopFiles#writeDirectory} and {@link HadoopFiles#writeFile}. */
   private static final Pattern STAGING = Pattern.compile("\\.(v\\d{6}|" + CHAMPION_FILE
       + ")\\.tmp-.*");
 
   /** Most bytes of a champion pointer read: a version name and a line break need 8. */
   static final int MAX_POINTER_BYTES = 64;
 
-  private final ModelStore store;
+  private final HadoopFiles store;
   private final String name;
   private final Path dir;
 
@@ -58,7 +58,7 @@ public final class Registry {
    * @param root the registry root, a path or URI ({@code hdfs://nn/models})
    * @throws IllegalArgumentException if {@code name} is not a {@link SafeName} or root is empty
    */
-  public Registry(ModelStore store, String root, String name) {
+  public Registry(HadoopFiles store, String root, String name) {
     this.store = store;
     this.name = SafeName.check("--name", name);
     if (root == null || root.isBlank()) {
@@ -157,7 +157,7 @@ public final class Registry {
    * Adds version {@code version} holding {@code files}, through a hidden staging directory renamed
    * into place (so it appears whole or not at all). The caller holds the lock.
    */
-  public void addVersion(String version, List<ModelStore.NamedBytes> files) throws IOException {
+  public void addVersion(String version, List<HadoopFiles.NamedBytes> files) throws IOException {
     store.writeDirectory(versionDir(version), files);
   }
 

@@ -14,12 +14,12 @@ import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.ShutdownHookManager;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.model.ModelFile;
 
 /**
  * The lock of a registry entry: the file {@code ROOT/NAME/.lock}, created with {@link
- * ModelStore#createExclusive} (one atomic create on local filesystems and HDFS) and holding JSON
+ * HadoopFiles#createExclusive} (one atomic create on local filesystems and HDFS) and holding JSON
  * {@code {"host", "pid", "startedAt", "scratch"}}. It is removed by {@link #close} and, when the
  * JVM is stopped by SIGTERM or SIGINT, by a shutdown hook (run before Hadoop closes its
  * filesystems); SIGKILL leaves it behind.
@@ -93,13 +93,13 @@ public final class RegistryLock implements AutoCloseable {
     }
   }
 
-  private final ModelStore store;
+  private final HadoopFiles store;
   private final Path file;
   private final Holder holder;
   private final Runnable hook;
   private boolean held = true;
 
-  private RegistryLock(ModelStore store, Path file, Holder holder) {
+  private RegistryLock(HadoopFiles store, Path file, Holder holder) {
     this.store = store;
     this.file = file;
     this.holder = holder;
@@ -119,7 +119,7 @@ public final class RegistryLock implements AutoCloseable {
    * @throws RegistryLockedException naming the holder, if the entry is locked by a live run, by a
    *     run of another host, or by an unreadable lock file
    */
-  public static RegistryLock acquire(ModelStore store, Registry entry, java.nio.file.Path scratch,
+  public static RegistryLock acquire(HadoopFiles store, Registry entry, java.nio.file.Path scratch,
       boolean breakLock, PrintStream out) throws IOException {
     Path file = new Path(entry.dir(), Registry.LOCK_FILE);
     Holder me = new Holder(hostName(), ProcessHandle.current().pid(), Instant.now(),

@@ -30,7 +30,7 @@ import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.data.TaskType;
 import org.dptrain.driver.eval.Evaluator;
 import org.dptrain.driver.eval.Metrics;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.driver.train.MetricsLog;
 import org.dptrain.driver.train.Provenance;
 import org.dptrain.driver.train.TrainingJob;
@@ -109,7 +109,7 @@ public final class Retrainer {
    */
   public static Outcome run(SparkSession spark, Settings r,
       BiFunction<String, String, JobConfig> job, PrintStream out) throws IOException {
-    ModelStore store = ModelStore.of(spark);
+    HadoopFiles store = HadoopFiles.of(spark);
     Registry entry = new Registry(store, r.registry(), r.name());
     // usage errors first, before the lock: a wrong option must not read as "locked"
     JobConfig plain = job.apply(SCRATCH_PREFIX + "unused", null);
@@ -179,7 +179,7 @@ public final class Retrainer {
           r.minImprovement());
       ObjectNode record = record(store, entry, version, r, s, parent, championMetrics, metrics, p,
           spark.version());
-      List<ModelStore.NamedBytes> files = versionFiles(entry, version, challenger,
+      List<HadoopFiles.NamedBytes> files = versionFiles(entry, version, challenger,
           trained.output(), record);
       lock.whileHeld(() -> {
         entry.addVersion(version, files);
@@ -235,7 +235,7 @@ public final class Retrainer {
   }
 
   /** The registry.json of a new version: holdout metrics, decision and provenance. */
-  private static ObjectNode record(ModelStore store, Registry entry, String version, Settings r,
+  private static ObjectNode record(HadoopFiles store, Registry entry, String version, Settings r,
       JobConfig s, String parent, Metrics championMetrics, Metrics metrics, Promotion p,
       String sparkVersion) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -279,7 +279,7 @@ public final class Retrainer {
    * The files of a version: the challenger's model (its provenance's output pointed at the
    * version), the run's metrics.jsonl and registry.json.
    */
-  private static List<ModelStore.NamedBytes> versionFiles(Registry entry, String version,
+  private static List<HadoopFiles.NamedBytes> versionFiles(Registry entry, String version,
       Model challenger, java.nio.file.Path run, ObjectNode record) throws IOException {
     ObjectNode extra = challenger.extra();
     if (extra.path("provenance").path("config").isObject()) {
@@ -288,20 +288,20 @@ public final class Retrainer {
     }
     ModelFile.Encoded encoded = ModelFile.encode(new Model(challenger.spec(),
         challenger.weights(), extra));
-    List<ModelStore.NamedBytes> files = new ArrayList<>();
-    files.add(new ModelStore.NamedBytes(ModelFile.WEIGHTS_BIN, encoded.weightsBin()));
-    files.add(new ModelStore.NamedBytes(ModelFile.MODEL_JSON, encoded.modelJson()));
+    List<HadoopFiles.NamedBytes> files = new ArrayList<>();
+    files.add(new HadoopFiles.NamedBytes(ModelFile.WEIGHTS_BIN, encoded.weightsBin()));
+    files.add(new HadoopFiles.NamedBytes(ModelFile.MODEL_JSON, encoded.modelJson()));
     java.nio.file.Path metrics = run.resolve(MetricsLog.FILE);
     if (Files.exists(metrics)) {
-      files.add(new ModelStore.NamedBytes(MetricsLog.FILE, Files.readAllBytes(metrics)));
+      files.add(new HadoopFiles.NamedBytes(MetricsLog.FILE, Files.readAllBytes(metrics)));
     }
-    files.add(new ModelStore.NamedBytes(Registry.REGISTRY_JSON, JSON.writeValueAsBytes(record)));
+    files.add(new HadoopFiles.NamedBytes(Registry.REGISTRY_JSON, JSON.writeValueAsBytes(record)));
     return files;
   }
 
   /** A data path as a fully qualified URI, so the record holds no working-directory-relative path
    *  (classpath: samples stay as they are). */
-  private static String qualified(ModelStore store, String path) {
+  private static String qualified(HadoopFiles store, String path) {
     return path.startsWith(DataLoader.CLASSPATH_PREFIX) ? path : store.path(path).toString();
   }
 

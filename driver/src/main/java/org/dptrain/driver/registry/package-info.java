@@ -6,7 +6,7 @@
  * run is active, a {@code .lock} file.
  *
  * <p>Conventions: names are checked with {@link org.dptrain.driver.fs.SafeName}; every write goes
- * through {@link org.dptrain.driver.fs.ModelStore} (directories renamed into place, the pointer
+ * through {@link org.dptrain.driver.fs.HadoopFiles} (directories renamed into place, the pointer
  * replaced in one rename) and happens under the entry's {@link
  * org.dptrain.driver.registry.RegistryLock}; the pointer file is the truth about the champion.
  * Metrics are compared in their own unit, higher or lower being better as {@link

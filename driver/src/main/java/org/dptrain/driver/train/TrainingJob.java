@@ -26,7 +26,7 @@ import org.dptrain.driver.data.LoadedData;
 import org.dptrain.driver.data.ScalingMethod;
 import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.eval.Metrics;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.linalg.Blas;
 import org.dptrain.model.Model;
 import org.dptrain.network.Initializer;
@@ -98,7 +98,7 @@ public final class TrainingJob {
     if (c.output().metricsFile() != null) {
       RunDirectory.checkMetricsFile(c.output().metricsFile());
     }
-    ModelStore files = ModelStore.of(spark);
+    HadoopFiles files = HadoopFiles.of(spark);
     Model warm = c.initModel() == null ? null : readInitModel(files, c.initModel(), spec);
     // the resume point, decided before any work so that a bad --resume fails at once
     CheckpointStore store = c.checkpoints() == null ? null
@@ -287,9 +287,9 @@ public final class TrainingJob {
     return d;
   }
 
-  /** Reads the warm-start model through {@link ModelStore}, so it may be on any Hadoop
+  /** Reads the warm-start model through {@link HadoopFiles}, so it may be on any Hadoop
    *  filesystem (a registry's champion on HDFS, say); messages name it as given. */
-  private static Model readInitModel(ModelStore store, String dir, NetworkSpec spec)
+  private static Model readInitModel(HadoopFiles store, String dir, NetworkSpec spec)
       throws IOException {
     Model m = store.readModel(store.path(dir));
     if (!Arrays.equals(m.spec().layers(), spec.layers())) {

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.dptrain.driver.checkpoint.CheckpointStore;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.driver.ml.MlpClassifier;
 import org.dptrain.driver.registry.Registry;
 import org.dptrain.driver.report.RunReport;
@@ -63,7 +63,7 @@ class NoDeserializationRuleTest {
   void theReadersOfFilesReferToNoDeserializer() throws Exception {
     List<String> offences = new ArrayList<>();
     int classes = 0;
-    for (Class<?> anchor : List.of(ModelFile.class, ModelStore.class, CheckpointStore.class,
+    for (Class<?> anchor : List.of(ModelFile.class, HadoopFiles.class, CheckpointStore.class,
         Registry.class, MlpClassifier.class, RunReport.class)) {
       for (Map.Entry<String, byte[]> f : classFiles(anchor).entrySet()) {
         classes++;

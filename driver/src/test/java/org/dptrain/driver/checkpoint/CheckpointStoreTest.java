@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.model.Model;
 import org.dptrain.network.NetworkSpec;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class CheckpointStoreTest {
   Path tmp;
 
   private CheckpointStore store(int keepLast) {
-    return new CheckpointStore(new ModelStore(new Configuration()), tmp.resolve("ckpts").toString(),
+    return new CheckpointStore(new HadoopFiles(new Configuration()), tmp.resolve("ckpts").toString(),
         keepLast);
   }
 

@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.apache.hadoop.conf.Configuration;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +24,7 @@ class RegistryLockTest {
   @TempDir
   java.nio.file.Path tmp;
 
-  private final ModelStore store = new ModelStore(new Configuration());
+  private final HadoopFiles store = new HadoopFiles(new Configuration());
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +25,14 @@ class RegistryTest {
   @TempDir
   java.nio.file.Path tmp;
 
-  private final ModelStore store = new ModelStore(new Configuration());
+  private final HadoopFiles store = new HadoopFiles(new Configuration());
 
   private Registry entry() {
     return new Registry(store, tmp.toString(), "churn");
   }
 
   private static void add(Registry r, String version) throws IOException {
-    r.addVersion(version, List.of(new ModelStore.NamedBytes(Registry.REGISTRY_JSON,
+    r.addVersion(version, List.of(new HadoopFiles.NamedBytes(Registry.REGISTRY_JSON,
         ("{\"version\":\"" + version + "\"}").getBytes(StandardCharsets.UTF_8))));
   }
 
@@ -165,7 +165,7 @@ class RegistryTest {
     Registry r = entry();
     add(r, "v000001");
     assertEquals("v000001", r.record("v000001").get("version").asText());
-    r.addVersion("v000002", List.of(new ModelStore.NamedBytes(Registry.REGISTRY_JSON,
+    r.addVersion("v000002", List.of(new HadoopFiles.NamedBytes(Registry.REGISTRY_JSON,
         "[1]".getBytes(StandardCharsets.UTF_8))));
     RegistryException e = assertThrows(RegistryException.class, () -> r.record("v000002"));
     assertEquals("file:" + tmp.resolve("churn/v000002/registry.json") + " is not a JSON object",
@@ -175,14 +175,14 @@ class RegistryTest {
   @Test
   void aRecordPastTheJsonLimitsIsRefusedNamingTheFile() throws IOException {
     Registry r = entry();
-    r.addVersion("v000001", List.of(new ModelStore.NamedBytes(Registry.REGISTRY_JSON,
+    r.addVersion("v000001", List.of(new HadoopFiles.NamedBytes(Registry.REGISTRY_JSON,
         ("{\"deep\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}")
             .getBytes(StandardCharsets.UTF_8))));
     RegistryException deep = assertThrows(RegistryException.class, () -> r.record("v000001"));
     assertTrue(deep.getMessage().startsWith("file:" + tmp.resolve("churn/v000001/registry.json")
         + " is refused: Document nesting depth (65) exceeds the maximum allowed (64)"),
         deep.getMessage());
-    r.addVersion("v000002", List.of(new ModelStore.NamedBytes(Registry.REGISTRY_JSON,
+    r.addVersion("v000002", List.of(new HadoopFiles.NamedBytes(Registry.REGISTRY_JSON,
         "{\"metric\": 1,\n\"metric\": 2}".getBytes(StandardCharsets.UTF_8))));
     RegistryException dup = assertThrows(RegistryException.class, () -> r.record("v000002"));
     assertEquals("file:" + tmp.resolve("churn/v000002/registry.json") + ": field 'metric' appears"

@@ -28,7 +28,7 @@ import org.dptrain.driver.checkpoint.CheckpointSettings;
 import org.dptrain.driver.checkpoint.CheckpointStore;
 import org.dptrain.driver.config.JobConfig;
 import org.dptrain.driver.data.DataOptions;
-import org.dptrain.driver.fs.ModelStore;
+import org.dptrain.driver.fs.HadoopFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -275,7 +275,7 @@ class ResumeTest {
   }
 
   static CheckpointStore store(Path dir) {
-    return new CheckpointStore(new ModelStore(new Configuration()), dir.toString(), 3);
+    return new CheckpointStore(new HadoopFiles(new Configuration()), dir.toString(), 3);
   }
 
   /** Same weights.bin bytes, and the same metrics.jsonl lines except for the timings. */

@@ -32,17 +32,17 @@ import org.dptrain.model.ModelFileException;
  * would leave {@code .crc} files beside every file, and renaming a file and then its checksum is
  * two steps (a reader between them fails). Our files carry SHA-256 digests of their own.
  */
-public final class ModelStore {
+public final class HadoopFiles {
   private final Configuration conf;
 
   /** A store using the given Hadoop configuration (copied). */
-  public ModelStore(Configuration conf) {
+  public HadoopFiles(Configuration conf) {
     this.conf = new Configuration(conf);
   }
 
   /** A store with the Spark session's Hadoop configuration (so {@code spark.hadoop.*} applies). */
-  public static ModelStore of(SparkSession spark) {
-    return new ModelStore(spark.sparkContext().hadoopConfiguration());
+  public static HadoopFiles of(SparkSession spark) {
+    return new HadoopFiles(spark.sparkContext().hadoopConfiguration());
   }
 
   /**

@@ -28,14 +28,14 @@ import org.dptrain.network.NetworkSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ModelStoreTest {
+class HadoopFilesTest {
   private static final NetworkSpec SPEC =
       NetworkSpec.of(new int[] {2, 3, 1}, List.of("tanh", "sigmoid"), "binary_cross_entropy");
 
   @TempDir
   java.nio.file.Path tmp;
 
-  private final ModelStore store = new ModelStore(new Configuration());
+  private final HadoopFiles store = new HadoopFiles(new Configuration());
 
   private static Model model(double scale) {
     double[] w = new double[SPEC.numParams()];
