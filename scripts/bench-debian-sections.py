@@ -13,6 +13,7 @@ test environment has it) and dptrain's jar (`mvn -DskipTests package` copies it 
 """
 import argparse
 import os
+import threading
 import sys
 import time
 import traceback
@@ -53,6 +54,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--driver-memory", default="12g")
+    ap.add_argument("--fit-timeout", type=float, default=1800,
+                    help="cancel a fit's Spark jobs after this many seconds (default: %(default)s)")
     args = ap.parse_args()
 
     spark = (SparkSession.builder.master(args.master).appName("debian-sections")
@@ -89,8 +92,13 @@ def main():
                 sys.exit("unknown model " + name)
             reset_peak(spark)
             start = time.time()
+            timer = threading.Timer(args.fit_timeout, spark.sparkContext.cancelAllJobs)
+            timer.start()
             try:
-                model = est.fit(tr)
+                try:
+                    model = est.fit(tr)
+                finally:
+                    timer.cancel()
                 secs = time.time() - start
                 acc = MulticlassClassificationEvaluator(metricName="accuracy").evaluate(
                     model.transform(te))
@@ -99,6 +107,8 @@ def main():
             except Exception as e:  # a benchmark row, not a silent fallback: say what failed
                 secs = time.time() - start
                 first = str(e).strip().split("\n")[0][:160]
+                if secs >= args.fit_timeout:
+                    first = "cancelled after the %.0f s --fit-timeout; " % args.fit_timeout + first
                 print("| %d | %s | failed | %.1f | %.0f | %s: %s |"
                       % (nf, name, secs, peak_mb(spark), type(e).__name__, first), flush=True)
                 traceback.print_exc(file=sys.stderr)

@@ -101,14 +101,18 @@ public final class SparseInput {
    */
   public void forward(double[] w, int weightOffset, int biasOffset, int nOut, double[] z) {
     for (int j = 0; j < size; j++) {
-      int col = j * nOut;
-      System.arraycopy(w, biasOffset, z, col, nOut);
-      for (int p = start[j]; p < start[j + 1]; p++) {
-        int wi = weightOffset + index[p];
-        double v = value[p];
-        for (int r = 0; r < nOut; r++) {
-          z[col + r] += w[wi + r * features] * v;
+      System.arraycopy(w, biasOffset, z, j * nOut, nOut);
+    }
+    // one row of W at a time over the whole batch: the row stays in cache, and its reads move
+    // forward through memory (indices increase within an example)
+    for (int r = 0; r < nOut; r++) {
+      int row = weightOffset + r * features;
+      for (int j = 0; j < size; j++) {
+        double sum = z[j * nOut + r];
+        for (int p = start[j]; p < start[j + 1]; p++) {
+          sum += w[row + index[p]] * value[p];
         }
+        z[j * nOut + r] = sum;
       }
     }
   }
@@ -119,13 +123,12 @@ public final class SparseInput {
    * caller's (it does not depend on the input's layout).
    */
   public void backward(double[] delta, int nOut, double[] gradientSum, int weightOffset) {
-    for (int j = 0; j < size; j++) {
-      int col = j * nOut;
-      for (int p = start[j]; p < start[j + 1]; p++) {
-        int gi = weightOffset + index[p];
-        double v = value[p];
-        for (int r = 0; r < nOut; r++) {
-          gradientSum[gi + r * features] += delta[col + r] * v;
+    for (int r = 0; r < nOut; r++) {
+      int row = weightOffset + r * features;
+      for (int j = 0; j < size; j++) {
+        double d = delta[j * nOut + r];
+        for (int p = start[j]; p < start[j + 1]; p++) {
+          gradientSum[row + index[p]] += d * value[p];
         }
       }
     }
