@@ -7,7 +7,8 @@
 #
 # Spark: $SPARK_HOME/bin/spark-submit when SPARK_HOME has one; a SPARK_HOME that is only jars/ (as
 # scripts/cluster.sh makes) runs org.apache.spark.deploy.SparkSubmit with java -cp "$SPARK_HOME/jars/*"
-# and the module options of conf/java-options; without SPARK_HOME, spark-submit from the PATH.
+# and the module options of conf/java-options (and $HADOOP_CONF_DIR, $YARN_CONF_DIR on the classpath,
+# as bin/spark-submit has them); without SPARK_HOME, spark-submit from the PATH.
 # One line on stderr says which. DPTRAIN_DRIVER_JAVA_OPTS: the driver JVM's options in the java -cp
 # case (default -Xmx1g).
 #
@@ -65,11 +66,15 @@ elif [ -n "${SPARK_HOME:-}" ]; then
   command -v java >/dev/null || die "java is needed (Java 17 or later)"
   echo "dptrain: submitting with java -cp $SPARK_HOME/jars/* org.apache.spark.deploy.SparkSubmit" \
     "(SPARK_HOME has no bin/spark-submit)" >&2
-  # What bin/spark-submit's launcher would add for the driver JVM: the module options, and a log
-  # configuration (dptrain's: Spark at WARN, progress lines alone on stdout).
+  # What bin/spark-submit's launcher would add for the driver JVM: the module options, a log
+  # configuration (dptrain's: Spark at WARN, progress lines alone on stdout), and the Hadoop
+  # configuration directories on the classpath (how --master yarn finds the ResourceManager).
+  cp="$SPARK_HOME/jars/*"
+  [ -z "${YARN_CONF_DIR:-}" ] || cp="$YARN_CONF_DIR:$cp"
+  [ -z "${HADOOP_CONF_DIR:-}" ] || cp="$HADOOP_CONF_DIR:$cp"
   submit=(java @"$DPTRAIN_HOME/conf/java-options" ${DPTRAIN_DRIVER_JAVA_OPTS:--Xmx1g}
     -Dlog4j2.configurationFile="$DPTRAIN_HOME/conf/log4j2.properties"
-    -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit)
+    -cp "$cp" org.apache.spark.deploy.SparkSubmit)
 else
   s=$(command -v spark-submit) || die "spark-submit not found: set SPARK_HOME or put it on the PATH"
   echo "dptrain: submitting with $s (from the PATH)" >&2
