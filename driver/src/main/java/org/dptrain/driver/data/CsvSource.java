@@ -130,12 +130,7 @@ final class CsvSource {
       throw DataValidationException.noExamples(options.path());
     }
     List<String> labels = options.labels();
-    LabelKind kind = switch (targets.type()) {
-      case REGRESSION -> options.labelColumns() != null || targets.outputs() > 1
-          ? LabelKind.VECTOR : LabelKind.NUMBER;
-      case MULTICLASS, BINARY -> targets.classNames() != null ? LabelKind.NAMES : LabelKind.TEXT;
-    };
-    if (kind != LabelKind.VECTOR && labels.size() > 1) {
+    if (targets.type() != TaskType.REGRESSION && labels.size() > 1) {
       throw new IllegalArgumentException("classification takes one label column, but "
           + labels.size() + " are asked for (" + String.join(", ", labels) + "); several label "
           + "columns are for regression (mse, sse)");
@@ -162,6 +157,15 @@ final class CsvSource {
       columnsByFile.put(key(name), columns(name, header, labels, options.labelsOptional(),
           features));
     }
+    // several targets: the label columns, or (labels optional) no label column in any file;
+    // one label column of a several-output regression is read as a number and refused below
+    boolean noLabels = columnsByFile.values().stream().allMatch(c -> c.labels().length == 0);
+    LabelKind kind = switch (targets.type()) {
+      case REGRESSION -> options.labelColumns() != null || (targets.outputs() > 1 && noLabels)
+          ? LabelKind.VECTOR : LabelKind.NUMBER;
+      case MULTICLASS, BINARY -> targets.classNames() != null ? LabelKind.NAMES : LabelKind.TEXT;
+    };
+    int labelWidth = options.labelColumns() != null ? labels.size() : targets.outputs();
     int numFeatures = columnsByFile.values().iterator().next().features().length;
     if (numFeatures == 0) {
       throw new DataValidationException(files.get(0).toString(), DataValidationException.line(1),
@@ -218,7 +222,7 @@ final class CsvSource {
     JavaRDD<Row> rows = rows(lines, conf, columnsByFile, reader);
     if (kind == LabelKind.VECTOR) {
       return new LoadedData(spark.createDataFrame(rows, LoadedData.VECTOR_LABEL_SCHEMA),
-          numFeatures, DataFormat.CSV, labels.size(), null);
+          numFeatures, DataFormat.CSV, labelWidth, null);
     }
     return new LoadedData(spark.createDataFrame(rows, LoadedData.SCHEMA), numFeatures,
         DataFormat.CSV, 1, classNames);

@@ -103,7 +103,7 @@ final class ParquetLabels implements Serializable {
       // absent (labels optional): NaN or a null vector, which read passes through
       boolean vectors = regression && (options.labelColumns() != null || targets.outputs() > 1);
       return new ParquetLabels(Kind.NONE, labels.get(0), labels, null, vectors,
-          vectors ? targets.outputs() : 1, vectors
+          !vectors ? 1 : options.labelColumns() != null ? labels.size() : targets.outputs(), vectors
               ? functions.lit(null).cast(DataTypes.createArrayType(DataTypes.DoubleType))
               : functions.lit(Double.NaN).cast(DataTypes.DoubleType));
     }

@@ -102,7 +102,7 @@ class TargetsAndOptionsTest {
         message(() -> DataOptions.of("x").withFeatureColumns(List.of())));
     assertEquals("feature column \"a\" is listed twice",
         message(() -> DataOptions.of("x").withFeatureColumns(List.of("a", "a"))));
-    assertEquals("column \"label\" is the label column and cannot also be a feature",
+    assertEquals("column \"label\" is a label column and cannot also be a feature",
         message(() -> DataOptions.of("x").withFeatureColumns(List.of("a", "label"))));
     assertEquals("featureColumns [a,  ] has a blank name",
         message(() -> DataOptions.of("x").withFeatureColumns(List.of("a", " "))));
