@@ -71,7 +71,7 @@ final class CsvSource {
    * @param names for NAMES, the classes by index
    */
   record LabelReader(LabelKind kind, ClassNames names) implements java.io.Serializable {
-    /** The label of a line whose label fields are {@code texts} (stripped), for columns. */
+    /** The label of a line split into {@code fields}, whose columns {@code cols} locates. */
     Object read(List<String> fields, Columns cols) {
       int[] li = cols.labels();
       if (li.length == 0) {

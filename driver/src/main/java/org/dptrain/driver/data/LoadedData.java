@@ -173,11 +173,6 @@ public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format,
     return frame.schema().apply(LABEL).dataType() instanceof VectorUDT;
   }
 
-  /** This data with its labels named: {@code names} by class index (null: numbers). */
-  LoadedData withClassNames(List<String> names) {
-    return new LoadedData(frame, numFeatures, format, labelWidth, names);
-  }
-
   private static StructField field(StructType schema, String column, String role) {
     if (column == null || !Arrays.asList(schema.fieldNames()).contains(column)) {
       throw new IllegalArgumentException("the " + role + " column '" + column + "' is not in the"

@@ -45,6 +45,8 @@ class LabelsCliTest {
     assertEquals(0, train.code(), train.err());
     Model m = ModelFile.read(model);
     assertEquals(List.of("setosa", "versicolor", "virginica"), ModelFile.classNames(m));
+    CliTest.Run inspect = cli("inspect", "--model", model.toString());
+    assertTrue(inspect.out().contains("classes    setosa, versicolor, virginica\n"), inspect.out());
 
     CliTest.Run eval = cli("evaluate", "--model", model.toString(), "--data", data,
         "--label-column", "species");
