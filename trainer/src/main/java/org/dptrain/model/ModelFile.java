@@ -40,7 +40,8 @@ import org.dptrain.network.NetworkSpec;
  *
  * <p>model.json is read with {@link BoundedJson} (nesting, size and length limits, no key twice);
  * weights.bin with {@link Float64Codec}. Of the further fields, {@code numFeatures} (written by
- * training) is checked against {@code layers[0]}.
+ * training) is checked against {@code layers[0]}, and {@value #CLASS_NAMES} against the classes
+ * the loss and output layer give ({@link #classNames}).
  */
 public final class ModelFile {
   public static final String FORMAT = "dptrain-model";
@@ -52,6 +53,14 @@ public final class ModelFile {
       List.of("format", "formatVersion", "layers", "activations", "loss", "weights");
   /** The optional field holding the input width; when present it must equal layers[0]. */
   public static final String NUM_FEATURES = "numFeatures";
+  /**
+   * The optional field naming the classes of a model trained on class names, by class index: an
+   * array of {@link #classCount} distinct, non-empty strings of at most
+   * {@value #MAX_CLASS_NAME_LENGTH} characters. Absent when the labels were numbers.
+   */
+  public static final String CLASS_NAMES = "classNames";
+  /** The longest class name a model holds. */
+  public static final int MAX_CLASS_NAME_LENGTH = 256;
   /** Largest weights file read: the most bytes a Java array holds. */
   static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
 
@@ -182,6 +191,11 @@ public final class ModelFile {
     if (bad != null) {
       throw new IllegalArgumentException(bad + "; a model holds only finite weights");
     }
+    try {
+      classNames(model.spec(), model.extra().get(CLASS_NAMES));
+    } catch (ModelFileException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     byte[] weights = Float64Codec.encode(model.weights());
     return new Encoded(JSON.writeValueAsBytes(toJson(model, sha256(weights))), weights);
   }
@@ -229,6 +243,11 @@ public final class ModelFile {
     }
     NetworkSpec spec = readSpec(jsonPath, root);
     checkNumFeatures(jsonPath, root, spec);
+    try {
+      classNames(spec, root.get(CLASS_NAMES));
+    } catch (ModelFileException e) {
+      throw new ModelFileException(jsonPath + ": " + e.getMessage(), e);
+    }
     JsonNode w = root.get("weights");
     String file = text(jsonPath, w, "file");
     if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals(".")
@@ -363,6 +382,68 @@ public final class ModelFile {
           + " but layers[0] is " + spec.inputSize() + "; the input layer takes " + NUM_FEATURES
           + " features");
     }
+  }
+
+  /**
+   * The number of classes of a network: its outputs with cross_entropy, 2 with
+   * binary_cross_entropy (one sigmoid output), 0 for regression (mse, sse).
+   */
+  public static int classCount(NetworkSpec spec) {
+    return switch (spec.loss()) {
+      case CROSS_ENTROPY -> spec.outputSize();
+      case BINARY_CROSS_ENTROPY -> 2;
+      case MSE, SSE -> 0;
+    };
+  }
+
+  /**
+   * The class names of a model ({@value #CLASS_NAMES}), or null when it has none (its labels were
+   * numbers).
+   *
+   * @throws ModelFileException if the field is not {@link #classCount} distinct non-empty strings
+   *     of at most {@value #MAX_CLASS_NAME_LENGTH} characters
+   */
+  public static List<String> classNames(Model model) throws ModelFileException {
+    return classNames(model.spec(), model.extra().get(CLASS_NAMES));
+  }
+
+  private static List<String> classNames(NetworkSpec spec, JsonNode node)
+      throws ModelFileException {
+    if (node == null) {
+      return null;
+    }
+    int classes = classCount(spec);
+    if (classes == 0) {
+      throw new ModelFileException(CLASS_NAMES + " is given, but a " + spec.loss().id()
+          + " model is a regression and has no classes");
+    }
+    if (!node.isArray()) {
+      throw new ModelFileException(CLASS_NAMES + " must be an array of strings, got "
+          + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (node.size() != classes) {
+      throw new ModelFileException(CLASS_NAMES + " has " + node.size() + " names but the model has "
+          + classes + " classes");
+    }
+    List<String> names = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode n = node.get(i);
+      if (!n.isTextual()) {
+        throw new ModelFileException(CLASS_NAMES + "[" + i + "] must be a string, got " + n);
+      }
+      String name = n.asText();
+      if (name.isEmpty() || name.length() > MAX_CLASS_NAME_LENGTH) {
+        throw new ModelFileException(CLASS_NAMES + "[" + i + "] has " + name.length()
+            + " characters; a class name has 1 to " + MAX_CLASS_NAME_LENGTH);
+      }
+      if (!seen.add(name)) {
+        throw new ModelFileException(CLASS_NAMES + "[" + i + "] \"" + name
+            + "\" names a class a second time");
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
   }
 
   private static String text(String jsonPath, JsonNode parent, String field)

@@ -2,6 +2,7 @@ package org.dptrain.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -256,7 +257,28 @@ class ModelFileTest {
             "layers[1] = 0: every layer size must be at least 1 (layers=[2, 0])"),
         bad("activations not names", r -> r.putArray("activations").add(1),
             "activations must be names, got 1"),
-        bad("loss not a name", r -> r.put("loss", 3), "loss must be a name, got 3"));
+        bad("loss not a name", r -> r.put("loss", 3), "loss must be a name, got 3"),
+        bad("classNames not an array", r -> r.put("classNames", "no,yes"),
+            "classNames must be an array of strings, got string"),
+        bad("classNames too few", r -> r.putArray("classNames").add("yes"),
+            "classNames has 1 names but the model has 2 classes"),
+        bad("classNames too many", r -> r.putArray("classNames").add("a").add("b").add("c"),
+            "classNames has 3 names but the model has 2 classes"),
+        bad("classNames twice", r -> r.putArray("classNames").add("a").add("a"),
+            "classNames[1] \"a\" names a class a second time"),
+        bad("classNames not strings", r -> r.putArray("classNames").add("a").add(1),
+            "classNames[1] must be a string, got 1"),
+        bad("classNames empty name", r -> r.putArray("classNames").add("").add("b"),
+            "classNames[0] has 0 characters; a class name has 1 to 256"),
+        bad("classNames long name", r -> r.putArray("classNames").add("a").add("x".repeat(257)),
+            "classNames[1] has 257 characters; a class name has 1 to 256"),
+        bad("classNames of a regression",
+            r -> {
+              r.putArray("activations").add("linear");
+              r.put("loss", "mse");
+              r.putArray("classNames").add("a").add("b");
+            },
+            "classNames is given, but a mse model is a regression and has no classes"));
   }
 
   private static Arguments bad(String what, Consumer<ObjectNode> edit, String message) {
@@ -446,6 +468,24 @@ class ModelFileTest {
 
     Model read = ModelFile.read(dir);
     assertEquals("{\"note\":\"kept\"}", read.extra().toString());
+  }
+
+  @Test
+  void classNamesRoundTripAndAreCheckedWhenWriting() throws IOException {
+    ObjectNode extra = JSON.createObjectNode();
+    extra.putArray(ModelFile.CLASS_NAMES).add("no").add("yes");
+    Model m = new Model(SMALL, SMALL_WEIGHTS, extra);
+    Path dir = tmp.resolve("named");
+    ModelFile.write(dir, m);
+    assertEquals(List.of("no", "yes"), ModelFile.classNames(ModelFile.read(dir)));
+    assertEquals(null, ModelFile.classNames(new Model(SMALL, SMALL_WEIGHTS)));
+    ObjectNode bad = JSON.createObjectNode();
+    bad.putArray(ModelFile.CLASS_NAMES).add("no");
+    Path refused = tmp.resolve("refused");
+    assertEquals("classNames has 1 names but the model has 2 classes", assertThrows(
+        IllegalArgumentException.class, () -> ModelFile.write(refused,
+            new Model(SMALL, SMALL_WEIGHTS, bad))).getMessage());
+    assertFalse(Files.exists(refused), "nothing is written");
   }
 
   @Test

@@ -19,6 +19,11 @@ final class DataArgs {
       description = "Label column (csv, parquet; default: ${DEFAULT-VALUE})")
   String labelColumn = DataOptions.DEFAULT_LABEL_COLUMN;
 
+  @Option(names = "--label-columns", paramLabel = "A,B,...", split = ",",
+      description = "Several numeric label columns, one regression output each (csv, parquet;"
+          + " instead of --label-column)")
+  List<String> labelColumns;
+
   @Option(names = "--feature-columns", paramLabel = "A,B,...", split = ",",
       description = "Numeric feature columns (csv, parquet; default: all other columns)")
   List<String> featureColumns;
@@ -31,6 +36,6 @@ final class DataArgs {
   DataOptions options(String path) {
     DataFormat f = format == null ? null : DataFormat.parse(format);
     return new DataOptions(path, f, numFeatures, labelColumn, featureColumns, featuresColumn,
-        false);
+        false, labelColumns);
   }
 }

@@ -1,6 +1,7 @@
 package org.dptrain.driver.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code dptrain evaluate}: metrics of a model on a dataset. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Evaluate a model on labelled data: accuracy, macro F1, log loss and confusion"
-        + " matrix, or RMSE, MAE and R² for regression.")
+        + " matrix, or RMSE, MAE and R² for regression (overall and, with several outputs, per"
+        + " output). A model trained on class names maps the data's label names with its own;"
+        + " a name it does not know is an error naming the file, line or row and the value.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   ModelArgs model;
@@ -45,7 +48,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Model m = model.read();
-    Targets targets = Targets.of(m.spec().loss(), m.spec().outputSize());
+    Targets targets = ModelTargets.of(m);
     try (Sessions session = spark.start("dptrain evaluate")) {
       SparkSession spark = session.spark();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -59,8 +62,19 @@ final class EvaluateCommand implements Callable<Integer> {
         System.out.println(new ObjectMapper().writeValueAsString(metrics.toJson()));
       } else {
         System.out.printf(Locale.ROOT, "%d examples: %s%n", metrics.count(), metrics.summary());
+        if (metrics.perOutput() != null) {
+          List<String> names = dataArgs.labelColumns;
+          for (int i = 0; i < metrics.perOutput().size(); i++) {
+            System.out.printf(Locale.ROOT, "  output %d%s: %s%n", i, names != null
+                && names.size() == metrics.perOutput().size() ? " (" + names.get(i) + ")" : "",
+                metrics.perOutput().get(i).summary());
+          }
+        }
         if (metrics.confusion() != null) {
           System.out.println("confusion matrix (rows: true class, columns: predicted):");
+          if (targets.classNames() != null) {
+            System.out.println("classes: " + String.join(", ", targets.classNames()));
+          }
           for (long[] row : metrics.confusion()) {
             StringBuilder b = new StringBuilder();
             for (long v : row) {

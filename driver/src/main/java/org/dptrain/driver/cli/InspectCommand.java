@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -24,6 +26,10 @@ final class InspectCommand implements Callable<Integer> {
     System.out.println("activations " + m.spec().activationIds());
     System.out.println("loss       " + m.spec().loss().id());
     System.out.println("parameters " + m.spec().numParams() + " (weights.bin verified)");
+    List<String> classes = ModelFile.classNames(m);
+    if (classes != null) {
+      System.out.println("classes    " + String.join(", ", classes));
+    }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     for (String key : new String[] {"task", "featureScaling", "training", "metrics",
         "provenance"}) {

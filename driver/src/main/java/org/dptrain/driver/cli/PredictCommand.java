@@ -37,12 +37,17 @@ import picocli.CommandLine.Option;
  * input is read with {@link org.dptrain.driver.data.DataOptions#labelsOptional() labels optional}:
  * a label column that is present is copied through (validated as for training's loader), and a
  * CSV or Parquet input without one gets a null label in every row (NaN labels are written null).
+ * A model with class names adds their names ({@link ClassNameColumns}); a regression with several
+ * outputs writes vectors ({@link VectorPredictions}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Predict with a model and write Parquet: label, prediction and, for"
         + " classification, probability (a vector: the class probabilities, or [1-p, p] for"
         + " binary).", "The input's label column is copied through as it is read when present;"
-        + " CSV and Parquet input may lack it, and then label is null."})
+        + " CSV and Parquet input may lack it, and then label is null.",
+        "A model trained on class names adds labelName and predictionName (the names of label"
+        + " and prediction). A regression with several outputs writes label and prediction as"
+        + " vectors, one value per output."})
 final class PredictCommand implements Callable<Integer> {
   /** Examples per forward pass. */
   static final int CHUNK = 512;
@@ -67,7 +72,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model m = model.read();
     NetworkSpec spec = m.spec();
-    Targets targets = Targets.of(spec.loss(), spec.outputSize());
+    Targets targets = ModelTargets.of(m);
     Path out = OutputPath.checkNew("--output", output, "output");
     try (Sessions session = spark.start("dptrain predict")) {
       SparkSession spark = session.spark();
@@ -77,15 +82,22 @@ final class PredictCommand implements Callable<Integer> {
       FeatureScaling scaling = ModelScaling.of(m);
       Broadcast<double[]> bw = sc.broadcast(m.weights());
       TaskType type = targets.type();
+      boolean vectors = targets.labelWidth() > 1;
       JavaRDD<Row> rows = d.frame().select("features", "label").javaRDD()
-          .mapPartitions(it -> predict(it, spec, bw.value(), scaling, type));
+          .mapPartitions(it -> vectors ? VectorPredictions.predict(it, spec, bw.value(), scaling)
+              : predict(it, spec, bw.value(), scaling, type));
       List<StructField> fields = new ArrayList<>();
-      fields.add(DataTypes.createStructField("label", DataTypes.DoubleType, true));
-      fields.add(DataTypes.createStructField("prediction", DataTypes.DoubleType, false));
+      if (vectors) {
+        fields.addAll(VectorPredictions.FIELDS);
+      } else {
+        fields.add(DataTypes.createStructField("label", DataTypes.DoubleType, true));
+        fields.add(DataTypes.createStructField("prediction", DataTypes.DoubleType, false));
+      }
       if (type != TaskType.REGRESSION) {
         fields.add(DataTypes.createStructField("probability", SQLDataTypes.VectorType(), false));
       }
-      Dataset<Row> result = spark.createDataFrame(rows, DataTypes.createStructType(fields));
+      Dataset<Row> result = ClassNameColumns.add(
+          spark.createDataFrame(rows, DataTypes.createStructType(fields)), targets.classNames());
       try {
         result.write().parquet(out.toUri().toString());
       } catch (RuntimeException e) {

@@ -189,7 +189,7 @@ public final class JobConfig {
 
   private static DataOptions options(SettingValues v, String path) {
     return new DataOptions(path, v.get(FORMAT), v.get(NUM_FEATURES), v.get(LABEL_COLUMN),
-        v.get(FEATURE_COLUMNS), v.get(FEATURES_COLUMN), false);
+        v.get(FEATURE_COLUMNS), v.get(FEATURES_COLUMN), false, v.get(LABEL_COLUMNS));
   }
 
   private static <T> T require(SettingValues v, Setting<T> s) {

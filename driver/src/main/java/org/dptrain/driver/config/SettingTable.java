@@ -60,6 +60,10 @@ public final class SettingTable {
   public static final Setting<String> LABEL_COLUMN = declare(Setting.of("label-column", Codec.TEXT)
       .label("NAME").trajectory().defaultValue(DataOptions.DEFAULT_LABEL_COLUMN)
       .check(notBlank()).help("Label column (csv, parquet)"));
+  public static final Setting<List<String>> LABEL_COLUMNS = declare(Setting.of("label-columns",
+      Codec.NAMES).label("A,B,...").trajectory()
+      .help("Several numeric label columns, one regression output each (csv, parquet; instead of"
+          + " --label-column)"));
   public static final Setting<List<String>> FEATURE_COLUMNS = declare(Setting.of("feature-columns",
       Codec.NAMES).label("A,B,...").trajectory()
       .help("Numeric feature columns (csv, parquet; default: all other columns)"));

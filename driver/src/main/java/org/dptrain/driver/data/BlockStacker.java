@@ -47,10 +47,10 @@ public final class BlockStacker {
    * <p>Each example is checked: its features vector is not null, has exactly
    * {@code data.numFeatures()} values and all are finite; its label is not null and follows the
    * rule of {@code targets} (an integer in [0, K) for MULTICLASS, 0 or 1 for BINARY, finite for
-   * REGRESSION). A bad example is thrown as a {@link DataValidationException} naming the file
+   * REGRESSION; a vector label has K values, all finite). A bad example is thrown as a {@link DataValidationException} naming the file
    * and line or row (with several bad examples, the one a task meets first). Block columns are x = the features (then scaled by {@code scaling} if
    * given: x' = (x - shift) / scale) and y = one-hot over K classes for MULTICLASS, the 0/1 label
-   * for BINARY, the value for REGRESSION.
+   * for BINARY, the value (or vector) for REGRESSION.
    *
    * <p>Runs a Spark job reading positions, then one that validates the examples, shuffles them
    * into place and materializes the blocks, which are persisted MEMORY_AND_DISK; the caller
@@ -63,17 +63,15 @@ public final class BlockStacker {
    * @throws DataValidationException for the first bad example found (Spark failures that carry
    *     one are unwrapped)
    * @throws IllegalArgumentException if partitions &lt; 1, the frame is empty, the scaling has
-   *     another width, regression targets have more than 1 output, or a block would exceed a
-   *     Java array
+   *     another width, the labels do not fit the targets (regression needs one target per output),
+   *     or a block would exceed a Java array
    */
   public static JavaRDD<Block> stack(LoadedData data, Targets targets, int partitions,
       FeatureScaling scaling) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
-    if (targets.type() == TaskType.REGRESSION && targets.outputs() != 1) {
-      throw new IllegalArgumentException(DataLoader.vectorLabelsMessage(targets.outputs()));
-    }
+    DataLoader.checkLabels(data, targets, "the data");
     int features = data.numFeatures();
     if (scaling != null && scaling.size() != features) {
       throw new IllegalArgumentException("feature scaling for " + scaling.size()

@@ -38,10 +38,15 @@ public final class DataLoader {
   /**
    * Reads {@code options.path()} in {@code options.format()} (inferred from the path when null).
    *
-   * @param targets what the labels will train; used to check IDX labels up front, and to refuse
-   *     REGRESSION with more than 1 output (the loaders read one label number per example)
+   * @param targets what the labels will train: IDX labels are checked up front; regression with
+   *     K outputs needs K targets per example (CSV or Parquet {@code labelColumns}, or a Parquet
+   *     vector label column); classification labels of CSV and Parquet may be class names,
+   *     numbered in sorted order when {@code targets} has none ({@link LoadedData#classNames()}
+   *     says which; see {@link ClassNames}), looked up in {@code targets.classNames()} when it has
+   *     them (an unknown name is an error naming the file, line or row and the value)
    * @throws DataValidationException for missing files, unreadable or bad input, or no examples
-   * @throws IllegalArgumentException for options that do not fit the format
+   * @throws IllegalArgumentException for options that do not fit the format, or labels that do
+   *     not fit the targets (naming the counts)
    */
   public static LoadedData load(SparkSession spark, DataOptions options, Targets targets) {
     return load(spark, options, targets, null);
@@ -73,9 +78,6 @@ public final class DataLoader {
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(targets, "targets");
-    if (targets.type() == TaskType.REGRESSION && targets.outputs() != 1) {
-      throw new IllegalArgumentException(vectorLabelsMessage(targets.outputs()));
-    }
     HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     DataFormat format = options.format() != null ? options.format()
         : DataFormat.infer(options.path(), conf.get());
@@ -83,23 +85,97 @@ public final class DataLoader {
       throw new IllegalArgumentException("only IDX input can be read from the classpath, not "
           + format.id() + ": " + options.path());
     }
+    switch (format) {
+      case LIBSVM, IDX -> checkSingleLabel(format, options, targets);
+      case CSV, PARQUET -> { }
+    }
+    LoadedData d;
     try {
-      return switch (format) {
+      d = switch (format) {
         case LIBSVM -> modelWidth != null && options.numFeatures() == null
             ? LibsvmSource.load(spark, options.withNumFeatures(modelWidth), conf,
                 "the model's " + modelWidth + " features")
             : LibsvmSource.load(spark, options, conf);
-        case CSV -> CsvSource.load(spark, options, conf);
-        case PARQUET -> ParquetSource.load(spark, options, conf);
+        case CSV -> CsvSource.load(spark, options, conf, targets);
+        case PARQUET -> ParquetSource.load(spark, options, conf, targets);
         case IDX -> IdxSource.load(spark, options, targets, conf);
       };
     } catch (Exception e) {
       throw DataValidationException.unwrap(e);
     }
+    checkLabels(d, targets, options.path());
+    return d;
   }
 
-  static String vectorLabelsMessage(int outputs) {
-    return "regression with " + outputs + " outputs needs a vector of " + outputs
-        + " targets per example, but the loaders read one label number per example; use 1 output";
+  /**
+   * Refuses what a format with one numeric label per example cannot give: several label columns,
+   * several regression targets, class names.
+   */
+  private static void checkSingleLabel(DataFormat format, DataOptions options, Targets targets) {
+    String single = format.id() + " has a single label per " + (format == DataFormat.IDX
+        ? "image" : "line");
+    if (options.labelColumns() != null && options.labelColumns().size() > 1) {
+      throw new IllegalArgumentException(single + ", but " + options.labelColumns().size()
+          + " label columns are asked for (" + String.join(", ", options.labelColumns())
+          + "); several targets per example need csv or parquet");
+    }
+    if (targets.labelWidth() > 1) {
+      throw new IllegalArgumentException("regression with " + targets.outputs() + " outputs needs "
+          + targets.outputs() + " targets per example, but " + single + " (" + options.path()
+          + "); use csv with --label-columns or parquet with a vector label column");
+    }
+    if (targets.classNames() != null) {
+      throw new IllegalArgumentException("the model's classes are names "
+          + ClassNames.describe(targets.classNames()) + ", but " + format.id() + " labels are "
+          + "numbers (" + options.path() + "); give the names in a csv or parquet label column");
+    }
+  }
+
+  /**
+   * Checks that loaded labels fit the targets: regression needs {@code targets.outputs()} targets
+   * per example (the label width), classification one label.
+   *
+   * @param where the data's name in messages
+   * @throws IllegalArgumentException naming the counts
+   */
+  static void checkLabels(LoadedData d, Targets targets, String where) {
+    String problem = switch (targets.type()) {
+      case REGRESSION -> d.labelWidth() == targets.outputs() ? null
+          : d.vectorLabels()
+              ? where + " has " + d.labelWidth() + " targets per example but the network has "
+                  + targets.outputs() + " outputs; the output layer needs one unit per target"
+              : where + " has one target per example but the network has " + targets.outputs()
+                  + " outputs; name " + targets.outputs() + " label columns with --label-columns"
+                  + " (csv, parquet) or give a vector label column (parquet)";
+      case MULTICLASS, BINARY -> d.vectorLabels()
+          ? where + " has " + d.labelWidth() + " label values per example; classification takes"
+              + " one class per example (several label columns are for regression, mse or sse)"
+          : null;
+    };
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  /**
+   * The targets to train on {@code d}: {@code targets} with the class names the data's labels
+   * had (numbered in sorted order by the loader), when they were names.
+   *
+   * @throws IllegalArgumentException if the number of names does not fit the network's classes
+   */
+  public static Targets targetsFor(LoadedData d, Targets targets, String where) {
+    if (d.classNames() == null) {
+      return targets;
+    }
+    if (d.classNames().size() != targets.classes()) {
+      throw new IllegalArgumentException(where + " has " + d.classNames().size()
+          + " class names " + ClassNames.describe(d.classNames()) + " but the network has "
+          + targets.classes() + " classes (" + switch (targets.type()) {
+            case MULTICLASS -> "cross_entropy: one softmax output per class";
+            case BINARY -> "binary_cross_entropy: one sigmoid output for 2 classes";
+            case REGRESSION -> "regression";
+          } + "); the training data must hold every class");
+    }
+    return targets.withClassNames(d.classNames());
   }
 }

@@ -24,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * {@link BlockStacker} and {@link FeatureScaling#fit}).
  *
  * <p>The frame has (at least) the columns {@value #FEATURES} (a Spark ML vector, dense or
- * sparse), {@value #LABEL} (double), and, to name the source of a bad example, {@value #FILE}
+ * sparse), {@value #LABEL} (a double: a class index or a target; or, for regression with several
+ * outputs, a Spark ML vector of {@code labelWidth} targets), and, to name the source of a bad example, {@value #FILE}
  * (string) and {@value #POS} (long). What {@value #POS} counts depends on the format: for LIBSVM
  * and CSV it is the byte offset of the example's line in the file's (decompressed) text, which is
  * what Hadoop's line reader knows; error messages turn it into a 1-based line number by counting
@@ -35,8 +36,13 @@ import org.apache.spark.sql.types.StructType;
  * @param frame the examples
  * @param numFeatures the width every feature vector must have
  * @param format how the examples were read, which fixes what {@value #POS} means
+ * @param labelWidth the number of targets per example: 1 for a double label column; for a vector
+ *     label column the width every label vector must have (checked when stacking)
+ * @param classNames when the labels were class names: the names by class index, which the
+ *     loader turned into the indices the label column holds ({@link ClassNames}); else null
  */
-public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format) {
+public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format, int labelWidth,
+    List<String> classNames) {
   /** The feature-vector column. */
   public static final String FEATURES = "features";
   /** The label column. */
@@ -53,9 +59,22 @@ public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format)
       DataTypes.createStructField(FILE, DataTypes.StringType, false),
       DataTypes.createStructField(POS, DataTypes.LongType, false)});
 
+  /** The schema of frames whose labels are vectors of targets. */
+  public static final StructType VECTOR_LABEL_SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField(FEATURES, SQLDataTypes.VectorType(), true),
+      DataTypes.createStructField(LABEL, SQLDataTypes.VectorType(), true),
+      DataTypes.createStructField(FILE, DataTypes.StringType, false),
+      DataTypes.createStructField(POS, DataTypes.LongType, false)});
+
+  /** Examples with one numeric label each. */
+  public LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format) {
+    this(frame, numFeatures, format, 1, null);
+  }
+
   /**
-   * @throws IllegalArgumentException if a column is missing or has another type, or
-   *     numFeatures &lt; 1
+   * @throws IllegalArgumentException if a column is missing or has another type, numFeatures or
+   *     labelWidth &lt; 1, a double label column has a width other than 1, or class names come
+   *     with vector labels
    */
   public LoadedData {
     Objects.requireNonNull(frame, "frame");
@@ -63,8 +82,22 @@ public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format)
     if (numFeatures < 1) {
       throw new IllegalArgumentException("numFeatures must be at least 1, got " + numFeatures);
     }
+    if (labelWidth < 1) {
+      throw new IllegalArgumentException("labelWidth must be at least 1, got " + labelWidth);
+    }
     StructType schema = frame.schema();
-    for (StructField want : SCHEMA.fields()) {
+    boolean vectors = Arrays.stream(schema.fields()).anyMatch(
+        f -> f.name().equals(LABEL) && f.dataType() instanceof VectorUDT);
+    if (!vectors && labelWidth != 1) {
+      throw new IllegalArgumentException("a frame with a double label column has 1 label per "
+          + "example, not " + labelWidth);
+    }
+    if (vectors && classNames != null) {
+      throw new IllegalArgumentException("class names need one class label per example, not a "
+          + "vector");
+    }
+    classNames = classNames == null ? null : List.copyOf(classNames);
+    for (StructField want : (vectors ? VECTOR_LABEL_SCHEMA : SCHEMA).fields()) {
       StructField have = Arrays.stream(schema.fields())
           .filter(f -> f.name().equals(want.name())).findFirst().orElse(null);
       if (have == null || !sameType(have.dataType(), want.dataType())) {
@@ -133,6 +166,11 @@ public record LoadedData(Dataset<Row> frame, int numFeatures, DataFormat format)
         t._1().get(0), t._1().isNullAt(1) ? null : t._1().getDouble(1), name, t._2()));
     return new LoadedData(dataset.sparkSession().createDataFrame(rows, SCHEMA), width,
         DataFormat.PARQUET);
+  }
+
+  /** Whether the label column holds vectors of targets (else one double per example). */
+  public boolean vectorLabels() {
+    return frame.schema().apply(LABEL).dataType() instanceof VectorUDT;
   }
 
   private static StructField field(StructType schema, String column, String role) {

@@ -35,15 +35,17 @@ import org.apache.spark.sql.types.StructType;
  * Parquet through Spark's reader. Features are either one column of Spark ML vectors or arrays of
  * numbers ({@link DataOptions#featuresColumn()}), or numeric columns assembled into a dense vector
  * ({@link DataOptions#featureColumns()}, by default every numeric column but the label when there
- * is no vector column). When {@link DataOptions#labelsOptional()} and the schema lacks the label
- * column, every label is NaN; a label column that is present must be numeric and non-null either
- * way. Examples are located by Spark's hidden {@code _metadata.file_path} and
+ * is no vector column). Labels are read as {@link ParquetLabels} says: numbers, class names
+ * (strings) or vectors of regression targets. When {@link DataOptions#labelsOptional()} and the
+ * schema lacks the label column(s), there are no labels (NaN, or a null vector); a label column
+ * that is present is read and checked either way. Examples are located by Spark's hidden {@code _metadata.file_path} and
  * {@code _metadata.row_index} columns: the file and the 0-based row within it.
  */
 final class ParquetSource {
   private ParquetSource() {}
 
-  static LoadedData load(SparkSession spark, DataOptions options, HadoopConf conf) {
+  static LoadedData load(SparkSession spark, DataOptions options, HadoopConf conf,
+      Targets targets) {
     List<Path> files = SourceFiles.list(conf.get(), options.path());
     if (files.isEmpty()) {
       throw DataValidationException.noExamples(options.path());
@@ -51,28 +53,18 @@ final class ParquetSource {
     String path = options.path();
     StructType schema = schema(conf, files.get(0));
     Dataset<Row> raw = spark.read().schema(schema).parquet(path);
-    String label = options.labelColumn();
-    StructField labelField = field(schema, label);
-    if (labelField == null && !options.labelsOptional()) {
-      throw new DataValidationException(path, null, "label column \"" + label + "\" is not in the "
-          + "schema; its columns are " + names(schema));
-    }
-    if (labelField != null && !(labelField.dataType() instanceof NumericType)) {
-      throw new DataValidationException(path, null, "label column \"" + label + "\" has type "
-          + labelField.dataType().simpleString() + "; it must be numeric");
-    }
-    // absent (labels optional): NaN, which labelOf passes through as it is not null
-    Column labelValue = labelField != null ? column(label)
-        : functions.lit(Double.NaN).cast(DataTypes.DoubleType);
+    List<String> labelNames = options.labels();
     if (raw.isEmpty()) {
       throw DataValidationException.noExamples(path);
     }
+    ParquetLabels labels = ParquetLabels.of(raw, schema, options, targets, path);
+    Column labelValue = labels.select();
 
     List<String> assembled = options.featureColumns();
     StructField vectorField = field(schema, options.featuresColumn());
     if (assembled == null && vectorField == null) {
       assembled = Arrays.stream(schema.fields())
-          .filter(f -> f.dataType() instanceof NumericType && !f.name().equals(label))
+          .filter(f -> f.dataType() instanceof NumericType && !labelNames.contains(f.name()))
           .map(StructField::name).collect(Collectors.toList());
       if (assembled.isEmpty()) {
         throw new DataValidationException(path, null, "has no features column \""
@@ -83,7 +75,7 @@ final class ParquetSource {
     Column file = functions.col("_metadata.file_path");
     Column row = functions.col("_metadata.row_index");
     if (assembled != null) {
-      return assemble(spark, raw, path, label, labelValue, assembled, options.numFeatures(), file,
+      return assemble(spark, raw, path, labels, labelValue, assembled, options.numFeatures(), file,
           row);
     }
     DataType type = vectorField.dataType();
@@ -118,14 +110,13 @@ final class ParquetSource {
         }
         x = Vectors.dense(dense);
       }
-      return RowFactory.create(x, labelOf(r, label, f, pos), f, pos);
+      return RowFactory.create(x, labels.read(r, f, pos), f, pos);
     }));
-    return new LoadedData(spark.createDataFrame(rows, LoadedData.SCHEMA), numFeatures,
-        DataFormat.PARQUET);
+    return frame(spark, rows, numFeatures, labels);
   }
 
   private static LoadedData assemble(SparkSession spark, Dataset<Row> raw, String path,
-      String label, Column labelValue, List<String> columns, Integer expected, Column file,
+      ParquetLabels labels, Column labelValue, List<String> columns, Integer expected, Column file,
       Column row) {
     StructType schema = raw.schema();
     List<Column> selected = new ArrayList<>();
@@ -167,19 +158,16 @@ final class ParquetSource {
                   + names[i] + "\" value " + x[i] + " is not finite");
             }
           }
-          return RowFactory.create(Vectors.dense(x), labelOf(r, label, f, pos), f, pos);
+          return RowFactory.create(Vectors.dense(x), labels.read(r, f, pos), f, pos);
         }));
-    return new LoadedData(spark.createDataFrame(rows, LoadedData.SCHEMA), width,
-        DataFormat.PARQUET);
+    return frame(spark, rows, width, labels);
   }
 
-  /** The label in field 0 of {@code r}, as a double. */
-  private static double labelOf(Row r, String label, String file, long pos) {
-    if (r.isNullAt(0)) {
-      throw new DataValidationException(file, DataValidationException.row(pos), "label column \""
-          + label + "\" is null");
-    }
-    return ((Number) r.get(0)).doubleValue();
+  private static LoadedData frame(SparkSession spark, JavaRDD<Row> rows, int width,
+      ParquetLabels labels) {
+    return new LoadedData(spark.createDataFrame(rows, labels.vectorFrame()
+        ? LoadedData.VECTOR_LABEL_SCHEMA : LoadedData.SCHEMA), width, DataFormat.PARQUET,
+        labels.width(), labels.classNames());
   }
 
   /**
@@ -237,7 +225,7 @@ final class ParquetSource {
   }
 
   /** A column by its exact name, dots and all. */
-  private static Column column(String name) {
+  static Column column(String name) {
     return functions.col("`" + name.replace("`", "``") + "`");
   }
 }

@@ -20,6 +20,7 @@ final class RowChecker implements Serializable {
   private final int numFeatures;
   private final Targets targets;
   private final DataFormat format;
+  private final boolean vectorLabels;
   private final HadoopConf conf;
 
   /** @param targets how labels become targets, or null to check features only */
@@ -27,6 +28,7 @@ final class RowChecker implements Serializable {
     this.numFeatures = data.numFeatures();
     this.targets = targets;
     this.format = data.format();
+    this.vectorLabels = data.vectorLabels();
     this.conf = new HadoopConf(data.frame().sparkSession().sparkContext().hadoopConfiguration());
   }
 
@@ -65,11 +67,21 @@ final class RowChecker implements Serializable {
   /**
    * Writes the label's target into {@code y[offset .. offset + outputs)} (modified in place).
    *
-   * @throws DataValidationException if the label is null or breaks the task's rule
+   * @throws DataValidationException if the label is null or breaks the task's rule (a vector
+   *     label: its width or a value that is not finite)
    */
   void target(Row row, double[] y, int offset) {
     if (row.isNullAt(1)) {
       throw fail(row, "label is null");
+    }
+    if (vectorLabels) {
+      double[] labels = ((Vector) row.get(1)).toArray();
+      String problem = targets.labelProblem(labels);
+      if (problem != null) {
+        throw fail(row, problem);
+      }
+      targets.encode(labels, y, offset);
+      return;
     }
     double label = row.getDouble(1);
     String problem = targets.labelProblem(label);

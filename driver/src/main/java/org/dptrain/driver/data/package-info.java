@@ -2,7 +2,10 @@
  * Training data: reading LIBSVM, CSV, Parquet and IDX into a frame of (features vector, label,
  * source file, position) with {@link org.dptrain.driver.data.DataLoader}, validating every example
  * and stacking each partition into one column-major {@link org.dptrain.data.Block} with
- * {@link org.dptrain.driver.data.BlockStacker}, and per-feature scaling.
+ * {@link org.dptrain.driver.data.BlockStacker}, and per-feature scaling. Labels are class
+ * indices, regression targets (one, or a vector of several), or class names turned into indices
+ * in sorted order ({@link org.dptrain.driver.data.ClassNames}); {@link
+ * org.dptrain.driver.data.Targets} says which a network trains on.
  *
  * <p>Conventions: every problem with input data is a
  * {@link org.dptrain.driver.data.DataValidationException} whose message names the file and the

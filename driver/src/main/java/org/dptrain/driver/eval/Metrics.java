@@ -14,9 +14,24 @@ import org.dptrain.driver.data.TaskType;
  * (mean per-class F1 over the classes present in truth or prediction), log loss (mean negative log
  * probability of the true class), confusion matrix (rows = true class). Regression: RMSE, MAE, R²
  * (1 - SSE/SST; NaN when the targets are constant). Unused values are NaN or null.
+ *
+ * <p>A regression with several outputs also has {@code perOutput}, each output's RMSE, MAE and
+ * R². Its overall RMSE and MAE are over every (example, output) value; its overall R² is the mean
+ * of the outputs' R² (each output against its own mean, as scikit-learn's default
+ * {@code uniform_average}; outputs whose targets are constant are left out, NaN if all are).
  */
 public record Metrics(TaskType type, long count, double accuracy, double macroF1, double logLoss,
-    long[][] confusion, double rmse, double mae, double r2) {
+    long[][] confusion, double rmse, double mae, double r2, List<OutputMetrics> perOutput) {
+
+  public Metrics {
+    perOutput = perOutput == null ? null : List.copyOf(perOutput);
+  }
+
+  /** Metrics without per-output values. */
+  public Metrics(TaskType type, long count, double accuracy, double macroF1, double logLoss,
+      long[][] confusion, double rmse, double mae, double r2) {
+    this(type, count, accuracy, macroF1, logLoss, confusion, rmse, mae, r2, null);
+  }
 
   static Metrics classification(TaskType type, long count, double accuracy, double macroF1,
       double logLoss, long[][] confusion) {
@@ -24,9 +39,10 @@ public record Metrics(TaskType type, long count, double accuracy, double macroF1
         Double.NaN);
   }
 
-  static Metrics regression(long count, double rmse, double mae, double r2) {
+  static Metrics regression(long count, double rmse, double mae, double r2,
+      List<OutputMetrics> perOutput) {
     return new Metrics(TaskType.REGRESSION, count, Double.NaN, Double.NaN, Double.NaN, null, rmse,
-        mae, r2);
+        mae, r2, perOutput);
   }
 
   /**
@@ -71,6 +87,15 @@ public record Metrics(TaskType type, long count, double accuracy, double macroF1
       put(o, "rmse", rmse);
       put(o, "mae", mae);
       put(o, "r2", r2);
+      if (perOutput != null) {
+        ArrayNode outputs = o.putArray("outputs");
+        for (OutputMetrics m : perOutput) {
+          ObjectNode e = outputs.addObject();
+          put(e, "rmse", m.rmse());
+          put(e, "mae", m.mae());
+          put(e, "r2", m.r2());
+        }
+      }
     } else {
       put(o, "accuracy", accuracy);
       put(o, "macro_f1", macroF1);
@@ -102,7 +127,14 @@ public record Metrics(TaskType type, long count, double accuracy, double macroF1
     }
     long count = o.path("count").asLong();
     if (type == TaskType.REGRESSION) {
-      return regression(count, get(o, "rmse"), get(o, "mae"), get(o, "r2"));
+      List<OutputMetrics> perOutput = null;
+      if (o.has("outputs")) {
+        perOutput = new java.util.ArrayList<>();
+        for (JsonNode e : o.get("outputs")) {
+          perOutput.add(new OutputMetrics(get(e, "rmse"), get(e, "mae"), get(e, "r2")));
+        }
+      }
+      return regression(count, get(o, "rmse"), get(o, "mae"), get(o, "r2"), perOutput);
     }
     JsonNode rows = o.path("confusion");
     long[][] confusion = new long[rows.size()][];

@@ -1,5 +1,6 @@
 package org.dptrain.driver.eval;
 
+import java.util.List;
 import org.dptrain.driver.data.TaskType;
 
 /**
@@ -7,12 +8,14 @@ import org.dptrain.driver.data.TaskType;
  * merged across partitions. Multiclass and binary: a confusion matrix (rows = true class, columns
  * = predicted) and the log-loss sum; regression: squared and absolute error sums and the targets'
  * count, mean and sum of squared deviations (merged with Chan et al.'s pairwise formula, so R² is
- * stable).
+ * stable), and with several outputs the same per output ({@link OutputErrors}).
  */
 public final class MetricsAccumulator {
   private final TaskType type;
   private final int outputs;
   private final long[] confusion;
+  /** Per-output sums of a regression with several outputs, else null. */
+  private final OutputErrors perOutput;
   private long count;
   private double logLossSum;
   private double squaredErrorSum;
@@ -26,6 +29,7 @@ public final class MetricsAccumulator {
     this.outputs = outputs;
     int classes = classes(type, outputs);
     this.confusion = type == TaskType.REGRESSION ? new long[0] : new long[classes * classes];
+    this.perOutput = type == TaskType.REGRESSION && outputs > 1 ? new OutputErrors(outputs) : null;
   }
 
   static int classes(TaskType type, int outputs) {
@@ -45,6 +49,9 @@ public final class MetricsAccumulator {
    * column-major, starting at column 0.
    */
   public void add(double[] a, double[] y, int m) {
+    if (perOutput != null) {
+      perOutput.add(a, y, m);
+    }
     int k = outputs;
     for (int c = 0; c < m; c++) {
       int off = c * k;
@@ -91,6 +98,9 @@ public final class MetricsAccumulator {
       confusion[i] += other.confusion[i];
     }
     logLossSum += other.logLossSum;
+    if (perOutput != null) {
+      perOutput.merge(other.perOutput);
+    }
     squaredErrorSum += other.squaredErrorSum;
     absoluteErrorSum += other.absoluteErrorSum;
     long na = count * (type == TaskType.REGRESSION ? outputs : 1);
@@ -116,8 +126,11 @@ public final class MetricsAccumulator {
     }
     if (type == TaskType.REGRESSION) {
       double n = (double) count * outputs;
-      double r2 = targetM2 > 0 ? 1.0 - squaredErrorSum / targetM2 : Double.NaN;
-      return Metrics.regression(count, Math.sqrt(squaredErrorSum / n), absoluteErrorSum / n, r2);
+      List<OutputMetrics> each = perOutput == null ? null : perOutput.result();
+      double r2 = each == null ? (targetM2 > 0 ? 1.0 - squaredErrorSum / targetM2 : Double.NaN)
+          : meanR2(each);
+      return Metrics.regression(count, Math.sqrt(squaredErrorSum / n), absoluteErrorSum / n, r2,
+          each);
     }
     int kc = classes(type, outputs);
     long[][] matrix = new long[kc][kc];
@@ -130,6 +143,19 @@ public final class MetricsAccumulator {
     }
     return Metrics.classification(type, count, (double) correct / count, macroF1(matrix),
         logLossSum / count, matrix);
+  }
+
+  /** The mean R² of the outputs whose targets vary, NaN if none does. */
+  static double meanR2(List<OutputMetrics> each) {
+    double sum = 0.0;
+    int used = 0;
+    for (OutputMetrics m : each) {
+      if (!Double.isNaN(m.r2())) {
+        sum += m.r2();
+        used++;
+      }
+    }
+    return used == 0 ? Double.NaN : sum / used;
   }
 
   /** Mean F1 over the classes that occur as truth or as prediction. */

@@ -32,7 +32,9 @@ import org.dptrain.loss.Loss;
  * labels 0 and 1. The label column may be of any numeric type; a row whose label is null or not
  * such a class index fails the fit with a message naming the row (0-based, in the Dataset's order)
  * and the value, as does a null, mis-sized or non-finite features vector. Nothing is trained on
- * data that failed validation.
+ * data that failed validation. Labels are class indices, Spark ML's convention: string labels are
+ * indexed upstream with {@code StringIndexer} (and named back with {@code IndexToString}); the
+ * class names that {@code dptrain train} reads from CSV and Parquet are for the command line.
  *
  * <p>The parameters are those of {@link MlpParams}. Fitting reads the Dataset a few times (width,
  * row numbering, optional scaling, stacking into cached blocks); it must give the same rows in the

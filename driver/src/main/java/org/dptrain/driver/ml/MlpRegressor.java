@@ -27,7 +27,9 @@ import org.dptrain.loss.Loss;
  * <p>The loss is {@code mse} (the default) or {@code sse}; the output layer has exactly 1 unit
  * (usually linear). Labels are any finite numbers, not scaled (scale the label column first if
  * its range is large); a null or non-finite label, like a bad features vector, fails the fit with
- * a message naming the row (0-based, in the Dataset's order). Everything else is as for
+ * a message naming the row (0-based, in the Dataset's order). One numeric label per row, Spark
+ * ML's convention (several targets per example, {@code --label-columns}, are for the command
+ * line). Everything else is as for
  * {@link MlpClassifier}: the params of {@link MlpParams}, bit-reproducible distributed training,
  * and Spark's default params format for saving the estimator.
  */

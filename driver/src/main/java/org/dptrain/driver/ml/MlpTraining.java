@@ -81,6 +81,12 @@ final class MlpTraining {
     DistributedTrainer.checkCluster(sc.getConf(), config.parallelism().sync());
     NetworkSpec spec = config.network().spec();
     Targets targets = config.targets();
+    if (targets.labelWidth() != 1) {
+      throw new IllegalArgumentException("the estimators train on one numeric label per row"
+          + " (Spark ML's convention), but the layers give " + targets.outputs() + " regression"
+          + " outputs; use 1 output (several targets per example are for the command line,"
+          + " --label-columns)");
+    }
     FeatureScaling scaling = config.scale().fit(data);
     int partitions = config.parallelism().partitions() == null ? sc.defaultParallelism()
         : config.parallelism().partitions();

@@ -23,6 +23,7 @@ import org.dptrain.data.Block;
 import org.dptrain.driver.config.JobConfig;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.DataLoader;
+import org.dptrain.driver.data.ClassNames;
 import org.dptrain.driver.data.DataOptions;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.LoadedData;
@@ -141,7 +142,12 @@ public final class Retrainer {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int partitions = s.parallelism().partitions() != null ? s.parallelism().partitions()
           : sc.defaultParallelism();
+      if (champion != null && ModelFile.classNames(champion) != null) {
+        // the holdout's class names are the champion's: the same names, the same indices
+        targets = targets.withClassNames(ModelFile.classNames(champion));
+      }
       LoadedData holdout = DataLoader.load(spark, r.holdout(), targets);
+      targets = DataLoader.targetsFor(holdout, targets, "--holdout " + r.holdout().path());
       if (holdout.numFeatures() != spec.inputSize()) {
         throw new IllegalArgumentException("--holdout " + r.holdout().path() + " has "
             + holdout.numFeatures() + " features but the network takes " + spec.inputSize());
@@ -161,6 +167,11 @@ public final class Retrainer {
       // the challenger
       TrainingJob.Result trained = TrainingJob.run(spark, s, out);
       Model challenger = ModelFile.read(trained.output());
+      if (!Objects.equals(ModelFile.classNames(challenger), targets.classNames())) {
+        throw new IllegalArgumentException("the challenger was trained on "
+            + classes(ModelFile.classNames(challenger)) + " but the holdout has "
+            + classes(targets.classNames()) + "; both must have the same classes");
+      }
       FeatureScaling challengerScaling = scalingOf(challenger);
       JavaRDD<Block> challengerBlocks = championBlocks;
       if (!sameScaling(challengerScaling, championScaling)) {
@@ -209,6 +220,10 @@ public final class Retrainer {
       }
       ModelFile.deleteTree(scratch);
     }
+  }
+
+  private static String classes(List<String> names) {
+    return names == null ? "numeric labels" : "classes " + ClassNames.describe(names);
   }
 
   private static void checkChampionFits(Registry entry, String version, Model champion,

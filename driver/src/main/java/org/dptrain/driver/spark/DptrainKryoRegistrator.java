@@ -38,6 +38,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     kryo.register(StageResult[].class);
     kryo.register(TaskType.class);
     kryo.register(MetricsAccumulator.class);
+    kryo.register(org.dptrain.driver.eval.OutputErrors.class);
     // Spark SQL ships schemas between tasks and the driver (Parquet schema inference, writers)
     // and rows in collect(); with registration required, those classes must be named too.
     kryo.register(org.apache.spark.ml.linalg.VectorUDT.class);

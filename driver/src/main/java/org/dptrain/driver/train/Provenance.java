@@ -12,11 +12,13 @@ import org.apache.spark.sql.SparkSession;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.Targets;
 import org.dptrain.linalg.Blas;
+import org.dptrain.model.ModelFile;
 import org.dptrain.network.NetworkSpec;
 
 /**
  * The model.json fields every model trained on Spark carries beside its network, the same from
  * {@code dptrain train} and from the Spark ML estimators: {@code task}, {@code numFeatures},
+ * {@code classNames} (when the labels were class names),
  * {@code featureScaling} (when scaling) and {@code provenance}: versions, master, partitions, BLAS,
  * the training data's size and digest ({@link DataDigest}) and {@code config}, the job's settings
  * under their keys ({@link org.dptrain.driver.config.JobConfig#toMap}).
@@ -35,6 +37,9 @@ public final class Provenance {
     ObjectNode extra = JsonNodeFactory.instance.objectNode();
     extra.put("task", targets.type().name().toLowerCase(Locale.ROOT));
     extra.put("numFeatures", spec.inputSize());
+    if (targets.classNames() != null) {
+      targets.classNames().forEach(extra.putArray(ModelFile.CLASS_NAMES)::add);
+    }
     if (scaling != null) {
       extra.set("featureScaling", scaling.toJson());
     }

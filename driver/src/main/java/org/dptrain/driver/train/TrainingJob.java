@@ -20,6 +20,7 @@ import org.dptrain.driver.checkpoint.CheckpointStore;
 import org.dptrain.driver.config.JobConfig;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.DataLoader;
+import org.dptrain.driver.data.ClassNames;
 import org.dptrain.driver.data.DataOptions;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.LoadedData;
@@ -29,6 +30,7 @@ import org.dptrain.driver.eval.Metrics;
 import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.linalg.Blas;
 import org.dptrain.model.Model;
+import org.dptrain.model.ModelFile;
 import org.dptrain.network.Initializer;
 import org.dptrain.network.NetworkSpec;
 import org.dptrain.optim.Optimizer;
@@ -115,6 +117,8 @@ public final class TrainingJob {
 
       // data
       LoadedData train = load(spark, c.data().train(), targets, spec);
+      targets = DataLoader.targetsFor(train, targets, c.data().train().path());
+      checkClassNames(warm, targets, c.initModel());
       FeatureScaling scaling = resumed != null ? RunCheckpoint.scaling(resumed)
           : chooseScaling(c.scale(), warm, train);
       int partitions = c.parallelism().partitions() != null ? c.parallelism().partitions()
@@ -285,6 +289,24 @@ public final class TrainingJob {
           + joined(spec.layers()) + ")");
     }
     return d;
+  }
+
+  /**
+   * A warm start continues the outputs of its model, so their classes must be the same: both
+   * numbered (no names) or the same names in the same order.
+   */
+  private static void checkClassNames(Model warm, Targets targets, String dir) throws IOException {
+    if (warm == null) {
+      return;
+    }
+    List<String> had = ModelFile.classNames(warm);
+    if (!java.util.Objects.equals(had, targets.classNames())) {
+      throw new IllegalArgumentException("--init-model " + dir + " has "
+          + (had == null ? "numbered classes" : "classes " + ClassNames.describe(had))
+          + " but the training data has " + (targets.classNames() == null
+              ? "numeric labels" : "classes " + ClassNames.describe(targets.classNames()))
+          + "; a warm start needs the same classes");
+    }
   }
 
   /** Reads the warm-start model through {@link HadoopFiles}, so it may be on any Hadoop

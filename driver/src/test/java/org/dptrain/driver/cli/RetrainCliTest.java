@@ -187,6 +187,31 @@ class RetrainCliTest {
   }
 
   @Test
+  void classNamesOfTheChampionNumberTheHoldout() throws Exception {
+    String species = Path.of(RetrainCliTest.class.getResource("/data/species.csv").toURI())
+        .toString();
+    String[] job = {"retrain", "--registry", root().toString(), "--name", "species", "--data",
+        species, "--label-column", "species", "--layers", "2,8,3", "--activations",
+        "tanh,softmax", "--loss", "cross_entropy", "--optimizer", "adam", "--lr", "0.05",
+        "--batch-size", "8", "--epochs", "5", "--seed", "3"};
+    Path two = Files.createDirectories(tmp.resolve("h")).resolve("two.csv");
+    Files.writeString(two, "x,y,species\n3,-2,virginica\n-3,-2,setosa\n");
+    Run small = cli(concat(job, new String[] {"--holdout", two.toString()}));
+    assertEquals(2, small.code(), small.out());
+    assertTrue(small.err().contains("--holdout " + two + " has 2 class names (\"setosa\","
+        + " \"virginica\") but the network has 3 classes"), small.err());
+    Run first = cli(concat(job, new String[] {"--holdout", species}));
+    assertEquals(0, first.code(), first.err());
+    // with a champion, its names number the holdout: a holdout with two of the classes is fine
+    Run second = cli(concat(job, new String[] {"--holdout", two.toString()}));
+    assertEquals(0, second.code(), second.err());
+    assertTrue(second.out().contains("champion v000001 on the holdout (2 examples)"),
+        second.out());
+    assertEquals(List.of("setosa", "versicolor", "virginica"), ModelFile.classNames(
+        ModelFile.read(root().resolve("species").resolve("v000002"))));
+  }
+
+  @Test
   void keepPrunesTheOldestButNeverTheChampion() throws Exception {
     assertEquals(0, xor("--keep", "1").code());
     Run second = xor("--keep", "1", "--min-improvement", "1");

@@ -48,6 +48,16 @@ class JobConfigTest {
   }
 
   @Test
+  void labelColumnsReachTheDataOptionsOfTrainingAndValidation() {
+    JobConfig c = xor().parse(SettingTable.LABEL_COLUMNS, "y1,y2")
+        .set(SettingTable.VALIDATION, "v.csv").build();
+    assertEquals(List.of("y1", "y2"), c.data().train().labelColumns());
+    assertEquals(List.of("y1", "y2"), c.data().validation().labels());
+    assertEquals(List.of("y1", "y2"), c.toMap().get("label-columns"));
+    assertNull(xor().build().data().train().labelColumns());
+  }
+
+  @Test
   void defaultsComeFromTheTableAndTheTrainersConstants() {
     JobConfig c = xor().build();
     assertEquals(OptimizerSpec.Kind.SGD, c.optimizer().kind());

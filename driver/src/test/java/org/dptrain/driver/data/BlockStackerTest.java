@@ -200,8 +200,9 @@ class BlockStackerTest {
     assertEquals("feature scaling for 3 features cannot scale data with 2", assertThrows(
         IllegalArgumentException.class, () -> BlockStacker.stack(data, THREE_CLASSES, 1, three))
         .getMessage());
-    assertEquals("regression with 2 outputs needs a vector of 2 targets per example, but the "
-        + "loaders read one label number per example; use 1 output", assertThrows(
+    assertEquals("the data has one target per example but the network has 2 outputs; name 2"
+        + " label columns with --label-columns (csv, parquet) or give a vector label column"
+        + " (parquet)", assertThrows(
         IllegalArgumentException.class, () -> BlockStacker.stack(data,
             new Targets(TaskType.REGRESSION, 2), 1, null)).getMessage());
   }

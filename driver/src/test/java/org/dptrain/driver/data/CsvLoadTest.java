@@ -99,7 +99,8 @@ class CsvLoadTest {
     assertEquals(1.0, rows.get(0).getDouble(1));
     Path bad = write(dir, "bad.csv", "a,label\n1,yes\n");
     fails(hadoopName(bad) + " line 2: label column \"label\" value \"yes\" is not a number",
-        () -> load(DataOptions.of(bad.toString()).withLabelsOptional(true), BINARY));
+        () -> load(DataOptions.of(bad.toString()).withLabelsOptional(true),
+            DataTestSupport.REGRESSION));
   }
 
   @Test
@@ -145,9 +146,10 @@ class CsvLoadTest {
 
   @Test
   void labelThatIsNotANumber() {
+    // regression labels are numbers; for classification "yes" would be a class name
     Path file = write(dir, "d.csv", "a,label\n1,yes\n");
     fails(hadoopName(file) + " line 2: label column \"label\" value \"yes\" is not a number",
-        () -> load(file, BINARY));
+        () -> load(file, DataTestSupport.REGRESSION));
   }
 
   @Test

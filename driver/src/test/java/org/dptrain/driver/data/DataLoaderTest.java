@@ -15,11 +15,12 @@ class DataLoaderTest {
   }
 
   @Test
-  void refusesVectorRegressionTargets() {
-    assertEquals("regression with 3 outputs needs a vector of 3 targets per example, but the "
-        + "loaders read one label number per example; use 1 output",
+  void oneLabelColumnCannotTrainSeveralOutputs() {
+    String csv = DataTestSupport.resource("small.csv").toString();
+    assertEquals(csv + " has one target per example but the network has 3 outputs; name 3 label"
+        + " columns with --label-columns (csv, parquet) or give a vector label column (parquet)",
         assertThrows(IllegalArgumentException.class, () -> DataLoader.load(spark(),
-            DataOptions.of("x.csv"), new Targets(TaskType.REGRESSION, 3))).getMessage());
+            DataOptions.of(csv), new Targets(TaskType.REGRESSION, 3))).getMessage());
   }
 
   @Test

@@ -148,16 +148,21 @@ class ParquetLoadTest {
     assertTrue(Double.isNaN(rows.get(1).getDouble(1)));
     LoadedData labeled = load(DataOptions.of(out.toString()).withLabelsOptional(true), BINARY);
     assertEquals(List.of(0.0, 1.0), rows(labeled).stream().map(r -> r.getDouble(1)).toList());
-    fails(out + ": label column \"name\" has type string; it must be numeric",
-        () -> load(DataOptions.of(out.toString()).withLabelColumn("name")
-            .withLabelsOptional(true), BINARY));
+    fails(out + ": label column \"name\" has type string; regression labels must be numeric, or"
+        + " vectors of numbers (one per output)", () -> load(DataOptions.of(out.toString())
+            .withLabelColumn("name").withLabelsOptional(true), DataTestSupport.REGRESSION));
   }
 
   @Test
   void labelColumnNotNumeric() {
     Path out = parquet("v.parquet", VECTORS, RowFactory.create(Vectors.dense(1), 0.0, "p"));
-    fails(out + ": label column \"name\" has type string; it must be numeric",
-        () -> load(DataOptions.of(out.toString()).withLabelColumn("name"), BINARY));
+    fails(out + ": label column \"name\" has type string; regression labels must be numeric, or"
+        + " vectors of numbers (one per output)", () -> load(DataOptions.of(out.toString())
+            .withLabelColumn("name"), DataTestSupport.REGRESSION));
+    Path flags = parquet("f.parquet", new StructType().add("features", SQLDataTypes.VectorType())
+        .add("label", DataTypes.BooleanType), RowFactory.create(Vectors.dense(1), true));
+    fails(flags + ": label column \"label\" has type boolean; class labels must be numeric (class"
+        + " indices) or strings (class names)", () -> load(flags, BINARY));
   }
 
   @Test

@@ -70,6 +70,57 @@ class TargetsAndOptionsTest {
   }
 
   @Test
+  void classNamesFitTheClasses() {
+    Targets named = new Targets(TaskType.BINARY, 1).withClassNames(List.of("no", "yes"));
+    assertEquals(List.of("no", "yes"), named.classNames());
+    assertEquals(2, named.classes());
+    assertEquals("3 class names (\"a\", \"b\", \"c\") for 2 classes",
+        message(() -> new Targets(TaskType.BINARY, 1, List.of("a", "b", "c"))));
+    assertEquals("class names (\"a\", \"a\", \"b\") name a class twice",
+        message(() -> new Targets(TaskType.MULTICLASS, 3, List.of("a", "a", "b"))));
+    assertEquals("regression targets have no class names",
+        message(() -> new Targets(TaskType.REGRESSION, 2, List.of("a", "b"))));
+    assertEquals(0, new Targets(TaskType.REGRESSION, 2).classes());
+    assertEquals(2, new Targets(TaskType.REGRESSION, 2).labelWidth());
+    assertEquals(1, new Targets(TaskType.MULTICLASS, 4).labelWidth());
+  }
+
+  @Test
+  void vectorTargets() {
+    Targets two = new Targets(TaskType.REGRESSION, 2);
+    double[] y = {9, 9, 9};
+    two.encode(new double[] {1.5, -2}, y, 1);
+    assertArrayEquals(new double[] {9, 1.5, -2}, y);
+    assertEquals("label has 3 values, expected 2 (one per output)",
+        two.labelProblem(new double[] {1, 2, 3}));
+    assertEquals("label[1] is Infinity, not a finite number",
+        two.labelProblem(new double[] {1, Double.POSITIVE_INFINITY}));
+    assertEquals("label is a vector of 2 values; multiclass classification takes one class per"
+        + " example", new Targets(TaskType.MULTICLASS, 3).labelProblem(new double[] {1, 2}));
+    assertEquals("regression with 2 outputs needs 2 targets per example, got one label",
+        message(() -> two.encode(1.0, y, 0)));
+  }
+
+  @Test
+  void severalLabelColumns() {
+    DataOptions o = DataOptions.of("x.csv").withLabelColumns(List.of("b", "a"));
+    assertEquals(List.of("b", "a"), o.labels());
+    assertEquals(List.of("label"), DataOptions.of("x.csv").labels());
+    assertEquals("give the label column (\"y\") or the label columns [a, b], not both",
+        message(() -> DataOptions.of("x").withLabelColumn("y")
+            .withLabelColumns(List.of("a", "b"))));
+    assertEquals("labelColumns is empty; leave it unset to use the label column",
+        message(() -> DataOptions.of("x").withLabelColumns(List.of())));
+    assertEquals("label column \"a\" is listed twice",
+        message(() -> DataOptions.of("x").withLabelColumns(List.of("a", "a"))));
+    assertEquals("labelColumns [a,  ] has a blank name",
+        message(() -> DataOptions.of("x").withLabelColumns(List.of("a", " "))));
+    assertEquals("column \"b\" is a label column and cannot also be a feature",
+        message(() -> DataOptions.of("x").withLabelColumns(List.of("a", "b"))
+            .withFeatureColumns(List.of("c", "b"))));
+  }
+
+  @Test
   void optionDefaults() {
     DataOptions o = DataOptions.of("x.csv");
     assertEquals("x.csv", o.path());
@@ -102,7 +153,7 @@ class TargetsAndOptionsTest {
         message(() -> DataOptions.of("x").withFeatureColumns(List.of())));
     assertEquals("feature column \"a\" is listed twice",
         message(() -> DataOptions.of("x").withFeatureColumns(List.of("a", "a"))));
-    assertEquals("column \"label\" is the label column and cannot also be a feature",
+    assertEquals("column \"label\" is a label column and cannot also be a feature",
         message(() -> DataOptions.of("x").withFeatureColumns(List.of("a", "label"))));
     assertEquals("featureColumns [a,  ] has a blank name",
         message(() -> DataOptions.of("x").withFeatureColumns(List.of("a", " "))));

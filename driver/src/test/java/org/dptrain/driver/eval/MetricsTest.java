@@ -61,6 +61,45 @@ class MetricsTest {
   }
 
   @Test
+  void severalOutputsHaveMetricsEachAndOverall() {
+    // 3 examples, 2 outputs (column-major: output 0, output 1 per example)
+    double[] a = {1, 10, 2, 20, 4, 33};
+    double[] y = {1, 12, 3, 20, 5, 30};
+    MetricsAccumulator whole = new MetricsAccumulator(TaskType.REGRESSION, 2);
+    whole.add(a, y, 3);
+    MetricsAccumulator left = new MetricsAccumulator(TaskType.REGRESSION, 2);
+    left.add(new double[] {1, 10}, new double[] {1, 12}, 1);
+    MetricsAccumulator right = new MetricsAccumulator(TaskType.REGRESSION, 2);
+    right.add(new double[] {2, 20, 4, 33}, new double[] {3, 20, 5, 30}, 2);
+    Metrics m = whole.result();
+    Metrics merged = left.merge(right).result();
+    // output 0: errors 0, -1, -1; targets 1, 3, 5 (mean 3, SST 8)
+    // output 1: errors -2, 0, 3; targets 12, 20, 30 (mean 62/3, SST 162.666...)
+    OutputMetrics o0 = m.perOutput().get(0);
+    OutputMetrics o1 = m.perOutput().get(1);
+    assertEquals(Math.sqrt(2.0 / 3), o0.rmse(), 1e-15);
+    assertEquals(2.0 / 3, o0.mae(), 1e-15);
+    assertEquals(1 - 2.0 / 8, o0.r2(), 1e-12);
+    double sst1 = Math.pow(12 - 62.0 / 3, 2) + Math.pow(20 - 62.0 / 3, 2)
+        + Math.pow(30 - 62.0 / 3, 2);
+    assertEquals(Math.sqrt(13.0 / 3), o1.rmse(), 1e-15);
+    assertEquals(5.0 / 3, o1.mae(), 1e-15);
+    assertEquals(1 - 13 / sst1, o1.r2(), 1e-12);
+    // overall: RMSE and MAE over all 6 values, R² the mean of the outputs'
+    assertEquals(Math.sqrt(15.0 / 6), m.rmse(), 1e-15);
+    assertEquals(7.0 / 6, m.mae(), 1e-15);
+    assertEquals((o0.r2() + o1.r2()) / 2, m.r2(), 1e-15);
+    assertEquals(m.r2(), merged.r2(), 1e-12);
+    assertEquals(o1.r2(), merged.perOutput().get(1).r2(), 1e-12);
+    Metrics back = Metrics.fromJson(m.toJson());
+    assertEquals(m.perOutput(), back.perOutput());
+    assertEquals(2, m.toJson().get("outputs").size());
+    MetricsAccumulator one = new MetricsAccumulator(TaskType.REGRESSION, 1);
+    one.add(new double[] {1, 2}, new double[] {1, 3}, 2);
+    assertEquals(null, one.result().perOutput(), "one output: the overall metrics only");
+  }
+
+  @Test
   void errorsAreNamed() {
     assertEquals("no examples were evaluated", assertThrows(IllegalStateException.class,
         () -> new MetricsAccumulator(TaskType.BINARY, 1).result()).getMessage());

@@ -100,8 +100,9 @@ class MlpRegressorTest {
         () -> new MlpRegressor().setLoss("cross_entropy")).getMessage());
     Dataset<Row> data = MlTestData.vectors(new double[][] {{1, 2}, {3, 4}},
         new Double[] {0.5, 1.5});
-    assertEquals("regression with 2 outputs needs a vector of 2 targets per example, but the"
-        + " loaders read one label number per example; use 1 output",
+    assertEquals("the estimators train on one numeric label per row (Spark ML's convention), but"
+        + " the layers give 2 regression outputs; use 1 output (several targets per example are"
+        + " for the command line, --label-columns)",
         assertThrows(IllegalArgumentException.class, () -> new MlpRegressor().setLayers(2)
             .setActivations("linear").fit(data)).getMessage());
     Dataset<Row> nan = MlTestData.vectors(new double[][] {{1, 2}, {3, 4}, {5, 6}},
