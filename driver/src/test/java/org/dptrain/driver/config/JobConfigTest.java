@@ -43,8 +43,8 @@ class JobConfigTest {
     // the Spark ML param names saved pipelines hold
     assertEquals(Set.of("layers", "activations", "loss", "initializer", "optimizer",
         "learningRate", "momentum", "beta1", "beta2", "epsilon", "weightDecay", "clipNorm",
-        "schedule", "batchSize", "epochs", "seed", "localSteps", "aggregationDepth",
-        "numPartitions", "scale"), params);
+        "schedule", "batchSize", "epochs", "seed", "precision", "localSteps",
+        "aggregationDepth", "numPartitions", "scale"), params);
   }
 
   @Test
