@@ -80,6 +80,19 @@ class JobConfigTest {
   }
 
   @Test
+  void precisionIsFloat64UnlessSetAndATrajectorySetting() {
+    assertEquals(org.dptrain.data.Precision.FLOAT64, xor().build().precision());
+    JobConfig c = xor().parse(SettingTable.PRECISION, "float32").build();
+    assertEquals(org.dptrain.data.Precision.FLOAT32, c.precision());
+    assertEquals("float32", c.toMap().get("precision"));
+    assertTrue(SettingTable.PRECISION.trajectory(), "a resumed run must keep the precision");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SettingTable.PRECISION.parse("--precision", "float16"));
+    assertTrue(e.getMessage().contains("float16") && e.getMessage().contains("float64, float32"),
+        e.getMessage());
+  }
+
+  @Test
   void withChangesOneSettingAndChecksIt() {
     JobConfig c = xor().build().with(SettingTable.EPOCHS, 9);
     assertEquals(9, c.loop().epochs());
