@@ -13,6 +13,12 @@ import org.dptrain.network.Workspace;
  * (the workspace capacity); {@link #merge} adds another accumulator's sums; {@link #mean} gives the
  * averaged gradient. The workspace is built on first use and never serialized, so an accumulator
  * is cheap to ship: its state is the flat gradient sum plus two numbers.
+ *
+ * <p>The workspace takes the precision of the first block added (a block of another precision
+ * later is an error). Whatever that precision, the sums are float64: with float32 blocks each
+ * chunk's products run in sgemm on the weights cast once per chunk, and each layer's dW over the
+ * chunk is added to the float64 sum. A step whose slice is one chunk (as in
+ * {@link org.dptrain.train.ReferenceTrainer} and the distributed tasks) casts the weights once.
  */
 public final class GradientAccumulator {
   private final NetworkSpec spec;
@@ -88,7 +94,8 @@ public final class GradientAccumulator {
    *
    * @return this
    * @throws IllegalArgumentException for a range that is negative, reversed or runs past the
-   *     block (or the index), before anything is added
+   *     block (or the index), or a block whose precision is not that of the blocks added before,
+   *     before anything is added
    */
   public GradientAccumulator add(double[] weights, Block data, int[] index, int from, int to) {
     if (weights.length != gradientSum.length) {
@@ -110,7 +117,7 @@ public final class GradientAccumulator {
     }
     if (workspace == null) {
       network = new Network(spec);
-      workspace = new Workspace(spec, chunkSize);
+      workspace = new Workspace(spec, chunkSize, data.precision());
     }
     for (int start = from; start < to; start += chunkSize) {
       int end = Math.min(to, start + chunkSize);

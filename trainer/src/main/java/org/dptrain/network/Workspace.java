@@ -1,33 +1,58 @@
 package org.dptrain.network;
 
+import org.dptrain.data.Precision;
+
 /**
  * Buffers for one forward/backward pass over up to {@link #capacity()} examples, allocated once
  * and reused for every mini-batch so that the per-batch loop allocates nothing. Not thread-safe:
  * one per thread (one per task on an executor).
  *
  * <p>Layer l's buffers are n_l × capacity, column-major; a pass over m &le; capacity examples uses
- * the first n_l·m entries. {@code a(0)} is the input block and {@link #target()} the targets.
+ * the first n_l·m entries. {@link #target()} holds the targets (always float64).
+ *
+ * <p>The {@link #precision()} is that of the blocks the workspace reads and of its matrix
+ * products. Float64: {@code a(0)} is the input. Float32: the matrix products read and write the
+ * float buffers ({@link #a32} with the input in {@code a32(0)}, {@link #z32}, {@link #delta32},
+ * {@link #back32}, {@link #gradient32} and the parameters cast once per pass into
+ * {@link #weights32}); the element-wise work (activations, losses, the output delta, the bias
+ * sums) runs in float64 on {@link #z}, {@link #a} and {@link #delta}, which are widened from and
+ * narrowed to the float buffers. {@code a(0)} is then null.
  */
 public final class Workspace {
   private final NetworkSpec spec;
   private final int capacity;
+  private final Precision precision;
   private final double[][] z;
   private final double[][] a;
   private final double[][] delta;
   private final double[] target;
+  private final float[][] a32;
+  private final float[][] z32;
+  private final float[] delta32;
+  private final float[] back32;
+  private final float[] gradient32;
+  private final float[] weights32;
+  /** The float64 parameters last cast into {@link #weights32}, for the check in backward. */
+  private double[] castFrom;
 
-  /** Buffers for {@code spec} and mini-batches of up to {@code capacity} examples. */
+  /** Float64 buffers for {@code spec} and mini-batches of up to {@code capacity} examples. */
   public Workspace(NetworkSpec spec, int capacity) {
+    this(spec, capacity, Precision.FLOAT64);
+  }
+
+  /** Buffers for {@code spec}, mini-batches of up to {@code capacity} examples, in
+   *  {@code precision}. */
+  public Workspace(NetworkSpec spec, int capacity, Precision precision) {
     if (capacity < 1) {
       throw new IllegalArgumentException("workspace capacity must be at least 1, got " + capacity);
     }
     this.spec = spec;
     this.capacity = capacity;
+    this.precision = precision;
     int depth = spec.depth();
     z = new double[depth + 1][];
     a = new double[depth + 1][];
     delta = new double[depth + 1][];
-    a[0] = new double[Math.multiplyExact(spec.size(0), capacity)];
     for (int l = 1; l <= depth; l++) {
       int n = Math.multiplyExact(spec.size(l), capacity);
       z[l] = new double[n];
@@ -35,6 +60,45 @@ public final class Workspace {
       delta[l] = new double[n];
     }
     target = new double[Math.multiplyExact(spec.outputSize(), capacity)];
+    // a switch expression, so that javac checks every precision is handled
+    boolean floats = switch (precision) {
+      case FLOAT64 -> false;
+      case FLOAT32 -> true;
+    };
+    if (!floats) {
+      a[0] = new double[Math.multiplyExact(spec.size(0), capacity)];
+      a32 = null;
+      z32 = null;
+      delta32 = null;
+      back32 = null;
+      gradient32 = null;
+      weights32 = null;
+    } else {
+      a32 = new float[depth][];
+      z32 = new float[depth + 1][];
+      int widest = 0;
+      int widestHidden = 1;
+      int largestMatrix = 0;
+      for (int l = 0; l <= depth; l++) {
+        int n = Math.multiplyExact(spec.size(l), capacity);
+        if (l < depth) {
+          a32[l] = new float[n];
+        }
+        if (l >= 1) {
+          z32[l] = new float[n];
+          widest = Math.max(widest, n);
+          largestMatrix = Math.max(largestMatrix,
+              Math.multiplyExact(spec.size(l), spec.size(l - 1)));
+        }
+        if (l >= 1 && l < depth) {
+          widestHidden = Math.max(widestHidden, n);
+        }
+      }
+      delta32 = new float[widest];
+      back32 = new float[widestHidden];
+      gradient32 = new float[largestMatrix];
+      weights32 = new float[spec.numParams()];
+    }
   }
 
   public NetworkSpec spec() {
@@ -46,12 +110,17 @@ public final class Workspace {
     return capacity;
   }
 
+  /** The precision of the blocks this workspace reads and of its matrix products. */
+  public Precision precision() {
+    return precision;
+  }
+
   /** z_l, n_l × capacity, for l = 1..L. */
   public double[] z(int l) {
     return z[l];
   }
 
-  /** a_l, n_l × capacity; a(0) is the input block. */
+  /** a_l, n_l × capacity; a(0) is the input block (null in a float32 workspace). */
   public double[] a(int l) {
     return a[l];
   }
@@ -64,5 +133,57 @@ public final class Workspace {
   /** Targets, n_L × capacity. */
   public double[] target() {
     return target;
+  }
+
+  /** Float32: a_l rounded to float, n_l × capacity, for l = 0..L-1; a32(0) is the input. */
+  public float[] a32(int l) {
+    return float32(a32)[l];
+  }
+
+  /** Float32: z_l as sgemm gives it, n_l × capacity, for l = 1..L. */
+  public float[] z32(int l) {
+    return float32(z32)[l];
+  }
+
+  /** Float32: delta_l rounded to float for the products, up to max n_l × capacity. */
+  public float[] delta32() {
+    return float32(delta32);
+  }
+
+  /** Float32: W_l^T delta_l before the activation's derivative, up to max hidden n_l × capacity. */
+  public float[] back32() {
+    return float32(back32);
+  }
+
+  /** Float32: one layer's dW over the batch before it is added to the float64 sum. */
+  public float[] gradient32() {
+    return float32(gradient32);
+  }
+
+  /** Float32: the parameters cast to float, numParams. */
+  public float[] weights32() {
+    return float32(weights32);
+  }
+
+  /** Float32: casts {@code w} into {@link #weights32()} (the one rounding of the parameters). */
+  void castWeights(double[] w) {
+    float[] out = weights32();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) w[i];
+    }
+    castFrom = w;
+  }
+
+  /** Whether {@link #weights32()} was last cast from this very array. */
+  boolean castFrom(double[] w) {
+    return castFrom == w;
+  }
+
+  private <T> T float32(T buffer) {
+    if (buffer == null) {
+      throw new IllegalStateException("this workspace is " + precision.id()
+          + ": it has no float32 buffers");
+    }
+    return buffer;
   }
 }

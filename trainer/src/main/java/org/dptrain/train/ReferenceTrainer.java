@@ -10,7 +10,9 @@ import org.dptrain.optim.OptimizerSpec;
 /**
  * Mini-batch training in one thread: the articles' {@code train(x, y, batch_size, epochs, lr)} and
  * the yardstick the distributed trainer must equal bit for bit with one partition. Batches follow
- * {@link BatchPlan} with partition 0; each step is accumulate, mean, optimizer step.
+ * {@link BatchPlan} with partition 0; each step is accumulate, mean, optimizer step. The products
+ * run in the block's {@link org.dptrain.data.Precision} (a float32 block gives the float32
+ * reference); the weights, gradient and optimizer are float64 either way.
  */
 public final class ReferenceTrainer {
   /** Seed used when none is given. */

@@ -129,7 +129,7 @@ class GradientCheckTest {
         c.loss());
     Network net = new Network(spec, blas);
     Workspace ws = new Workspace(spec, BATCH);
-    double[] w = pointAwayFromKinks(net, ws, c);
+    double[] w = pointAwayFromKinks(net, ws, c, KINK_MARGIN);
 
     int n = spec.numParams();
     double[] analytic = new double[n];
@@ -267,7 +267,7 @@ class GradientCheckTest {
   }
 
   /** L = lossSum / m after a forward pass; the workspace holds inputs and targets. */
-  private static double meanLoss(Network net, double[] w, Workspace ws) {
+  static double meanLoss(Network net, double[] w, Workspace ws) {
     NetworkSpec spec = net.spec();
     int depth = spec.depth();
     net.forward(w, ws, BATCH);
@@ -277,12 +277,12 @@ class GradientCheckTest {
 
   /**
    * Fresh weights, a batch drawn from seed {@code draw}, and {@code c.steps()} SGD steps on it;
-   * the first draw whose rectifier units all stay {@link #KINK_MARGIN} away from 0 at the point
-   * checked. Leaves that batch in the workspace.
+   * the first draw whose rectifier units all stay {@code margin} away from 0 at the point checked.
+   * Leaves that batch in the workspace.
    *
    * @return the weights to check at
    */
-  private static double[] pointAwayFromKinks(Network net, Workspace ws, Case c) {
+  static double[] pointAwayFromKinks(Network net, Workspace ws, Case c, double margin) {
     NetworkSpec spec = net.spec();
     for (int draw = 0; draw < MAX_DRAWS; draw++) {
       fillBatch(spec, ws, new SplittableRandom(draw));
@@ -299,19 +299,20 @@ class GradientCheckTest {
         sgd.step(w, g);
       }
       net.forward(w, ws, BATCH);
-      if (rectifiersAreClearOfKinksAndAlive(spec, ws)) {
+      if (rectifiersAreClearOfKinksAndAlive(spec, ws, margin)) {
         return w;
       }
     }
-    return fail("no draw of " + MAX_DRAWS + " keeps every rectifier input " + KINK_MARGIN
+    return fail("no draw of " + MAX_DRAWS + " keeps every rectifier input " + margin
         + " away from 0 with no dead unit for " + c);
   }
 
   /**
-   * Whether every unit of every ReLU and leaky-ReLU layer has |z| &ge; KINK_MARGIN on every
+   * Whether every unit of every ReLU and leaky-ReLU layer has |z| &ge; margin on every
    * example and z &gt; 0 on at least one (true when there are no such layers).
    */
-  private static boolean rectifiersAreClearOfKinksAndAlive(NetworkSpec spec, Workspace ws) {
+  private static boolean rectifiersAreClearOfKinksAndAlive(NetworkSpec spec, Workspace ws,
+      double margin) {
     for (int l = 1; l <= spec.depth(); l++) {
       Activation f = spec.activation(l);
       if (f != Activation.RELU && f != Activation.LEAKY_RELU) {
@@ -323,7 +324,7 @@ class GradientCheckTest {
         boolean alive = false;
         for (int c = 0; c < BATCH; c++) {
           double v = z[c * units + r];
-          if (Math.abs(v) < KINK_MARGIN) {
+          if (Math.abs(v) < margin) {
             return false;
           }
           alive |= v > 0;
@@ -336,11 +337,15 @@ class GradientCheckTest {
     return true;
   }
 
-  /** Gaussian inputs; targets as the loss expects them: one-hot, 0/1, or real values. */
-  private static void fillBatch(NetworkSpec spec, Workspace ws, SplittableRandom rnd) {
-    double[] x = ws.a(0);
+  /** Gaussian inputs (rounded to float in a float32 workspace); targets as the loss expects
+   *  them: one-hot, 0/1, or real values. */
+  static void fillBatch(NetworkSpec spec, Workspace ws, SplittableRandom rnd) {
     for (int i = 0; i < spec.inputSize() * BATCH; i++) {
-      x[i] = rnd.nextGaussian();
+      double v = rnd.nextGaussian();
+      switch (ws.precision()) {
+        case FLOAT64 -> ws.a(0)[i] = v;
+        case FLOAT32 -> ws.a32(0)[i] = (float) v;
+      }
     }
     int k = spec.outputSize();
     double[] y = ws.target();
@@ -363,7 +368,7 @@ class GradientCheckTest {
   }
 
   /** "W2[1][3]" or "b3[0]" for flat index i. */
-  private static String describe(NetworkSpec spec, int i) {
+  static String describe(NetworkSpec spec, int i) {
     for (int l = spec.depth(); l >= 1; l--) {
       int w = spec.weightOffset(l);
       if (i >= spec.biasOffset(l)) {

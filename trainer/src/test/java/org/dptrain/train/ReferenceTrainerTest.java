@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.dptrain.activation.Activation;
 import org.dptrain.data.Block;
+import org.dptrain.data.Precision;
 import org.dptrain.gradient.GradientAccumulator;
 import org.dptrain.loss.Loss;
 import org.dptrain.network.Initializer;
@@ -49,6 +50,37 @@ class ReferenceTrainerTest {
 
     // And another seed draws other initial weights.
     assertFalse(Arrays.equals(initial, Initializer.initialize(CLASSIFIER, 18)));
+  }
+
+  /**
+   * Float32 blocks (sgemm, float64 sums and optimizer): the same bits run to run, not the float64
+   * bits, but the same trajectory to float round-off; and a float32 block fed to a float64-started
+   * accumulator is refused.
+   */
+  @Test
+  void float32IsReproducibleAndFollowsFloat64ToRoundOff() {
+    Block data = blobs(40, 5).as(Precision.FLOAT32);
+    Block widened = data.as(Precision.FLOAT64);
+    double[] initial = Initializer.initialize(CLASSIFIER, 17);
+    ReferenceTrainer.Config config = new ReferenceTrainer.Config(8, 5, 17,
+        OptimizerSpec.of(OptimizerSpec.Kind.ADAM, 0.01));
+    ReferenceTrainer.Result first = ReferenceTrainer.train(CLASSIFIER, initial, data, config);
+    ReferenceTrainer.Result second = ReferenceTrainer.train(CLASSIFIER, initial, data, config);
+    assertTrue(Arrays.equals(first.weights(), second.weights()), "weights bit for bit");
+    assertTrue(Arrays.equals(first.epochLoss(), second.epochLoss()), "epoch losses bit for bit");
+    ReferenceTrainer.Result exact = ReferenceTrainer.train(CLASSIFIER, initial, widened, config);
+    assertFalse(Arrays.equals(first.weights(), exact.weights()), "float32 is not float64");
+    for (int i = 0; i < initial.length; i++) {
+      assertEquals(exact.weights()[i], first.weights()[i], 1e-4, "weight " + i);
+    }
+    assertArrayEquals(exact.epochLoss(), first.epochLoss(), 1e-5);
+
+    GradientAccumulator acc = new GradientAccumulator(CLASSIFIER, 8);
+    acc.add(initial, widened, null, 0, 8);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> acc.add(initial, data, null, 0, 8));
+    assertEquals("the block is float32 but the workspace is float64", e.getMessage());
+    assertEquals(8, acc.count(), "nothing added by the refused call");
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.dptrain.activation.Activation;
+import org.dptrain.data.Precision;
 import org.dptrain.driver.config.JobConfig;
 import org.dptrain.driver.config.SettingTable;
 import org.dptrain.driver.data.DataLoader;
@@ -38,8 +39,9 @@ import org.dptrain.optim.OptimizerSpec;
  *
  * <p>Arguments: {@code DATA_DIR [--master local[2]] [--partitions 2] [--local-steps 1,8,epoch]
  * [--epochs 10] [--batch-size 128] [--optimizer adam] [--lr 0.001] [--target 0.88]
- * [--schedule constant] [--scale none] [--momentum 0.9] [--mlpc-iterations 0] [--mlpc-chunk 10]
- * [--work DIR]}
+ * [--schedule constant] [--scale none] [--momentum 0.9] [--precision float64,float32]
+ * [--mlpc-iterations 0] [--mlpc-chunk 10] [--work DIR]}; every --local-steps runs in every
+ * --precision (default float64 only), in the same session.
  */
 public final class FashionMnistBenchmark {
   private FashionMnistBenchmark() {}
@@ -62,6 +64,7 @@ public final class FashionMnistBenchmark {
     String schedule = "constant";
     String scale = "none";
     double momentum = 0.9;
+    String[] precisions = {"float64"};
     Path work = Files.createTempDirectory("dptrain-bench");
     for (int i = 1; i < args.length; i += 2) {
       String v = args[i + 1];
@@ -80,6 +83,7 @@ public final class FashionMnistBenchmark {
         case "--schedule" -> schedule = v;
         case "--scale" -> scale = v;
         case "--momentum" -> momentum = Double.parseDouble(v);
+        case "--precision" -> precisions = v.split(",");
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -97,40 +101,52 @@ public final class FashionMnistBenchmark {
         System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "(unset)"));
     List<String> summary = new ArrayList<>();
     for (String k : localSteps) {
-      out.println("## dptrain --local-steps " + k);
-      Path output = work.resolve("run-k" + k + "-" + System.nanoTime());
-      JobConfig s = JobConfig.builder().set(SettingTable.DATA, trainImages)
-          .set(SettingTable.VALIDATION, testImages)
-          .set(SettingTable.LAYERS, new int[] {784, 256, 128, 10})
-          .set(SettingTable.ACTIVATIONS, List.of(Activation.RELU, Activation.RELU,
-              Activation.SOFTMAX))
-          .set(SettingTable.LOSS, Loss.CROSS_ENTROPY)
-          .set(SettingTable.OPTIMIZER, OptimizerSpec.Kind.parse(optimizer))
-          .set(SettingTable.LEARNING_RATE, lr).set(SettingTable.MOMENTUM, momentum)
-          .set(SettingTable.SCHEDULE, schedule).set(SettingTable.BATCH_SIZE, batch)
-          .set(SettingTable.EPOCHS, epochs).set(SettingTable.PARTITIONS, partitions)
-          .set(SettingTable.LOCAL_STEPS, k.equals("epoch") ? 0 : Integer.parseInt(k))
-          .set(SettingTable.SCALE, ScalingMethod.parse(scale))
-          .set(SettingTable.OUTPUT, output.toString()).build();
-      TrainingJob.Result r = TrainingJob.run(spark, s, out);
-      double cumulative = 0;
-      String reached = "not reached";
-      double best = 0;
-      for (int e = 0; e < r.epochs().size(); e++) {
-        EpochReport rep = r.epochs().get(e);
-        cumulative += rep.seconds();
-        double acc = r.validationPerEpoch().get(e).accuracy();
-        best = Math.max(best, acc);
-        out.printf(Locale.ROOT, "  epoch %2d  %6.2f s  %8.0f samples/s  compute %6.2f s  other"
-            + " %6.2f s  test accuracy %.4f  (cumulative %.1f s)%n", rep.epoch(), rep.seconds(),
-            rep.samplesPerSecond(), rep.computeSeconds(), rep.seconds() - rep.computeSeconds(), acc,
-            cumulative);
-        if (acc >= target && reached.equals("not reached")) {
-          reached = String.format(Locale.ROOT, "%.1f s (epoch %d)", cumulative, rep.epoch());
+      for (String precision : precisions) {
+        out.println("## dptrain --local-steps " + k + " --precision " + precision);
+        Path output = work.resolve("run-k" + k + "-" + System.nanoTime());
+        JobConfig s = JobConfig.builder().set(SettingTable.DATA, trainImages)
+            .set(SettingTable.VALIDATION, testImages)
+            .set(SettingTable.LAYERS, new int[] {784, 256, 128, 10})
+            .set(SettingTable.ACTIVATIONS, List.of(Activation.RELU, Activation.RELU,
+                Activation.SOFTMAX))
+            .set(SettingTable.LOSS, Loss.CROSS_ENTROPY)
+            .set(SettingTable.OPTIMIZER, OptimizerSpec.Kind.parse(optimizer))
+            .set(SettingTable.LEARNING_RATE, lr).set(SettingTable.MOMENTUM, momentum)
+            .set(SettingTable.SCHEDULE, schedule).set(SettingTable.BATCH_SIZE, batch)
+            .set(SettingTable.EPOCHS, epochs).set(SettingTable.PARTITIONS, partitions)
+            .set(SettingTable.LOCAL_STEPS, k.equals("epoch") ? 0 : Integer.parseInt(k))
+            .set(SettingTable.SCALE, ScalingMethod.parse(scale))
+            .set(SettingTable.PRECISION, Precision.parse(precision))
+            .set(SettingTable.OUTPUT, output.toString()).build();
+        TrainingJob.Result r = TrainingJob.run(spark, s, out);
+        double cumulative = 0;
+        String reached = "not reached";
+        double best = 0;
+        for (int e = 0; e < r.epochs().size(); e++) {
+          EpochReport rep = r.epochs().get(e);
+          cumulative += rep.seconds();
+          double acc = r.validationPerEpoch().get(e).accuracy();
+          best = Math.max(best, acc);
+          out.printf(Locale.ROOT, "  epoch %2d  %6.2f s  %8.0f samples/s  compute %6.2f s  other"
+              + " %6.2f s  test accuracy %.4f  (cumulative %.1f s)%n", rep.epoch(), rep.seconds(),
+              rep.samplesPerSecond(), rep.computeSeconds(),
+              rep.seconds() - rep.computeSeconds(), acc,
+              cumulative);
+          if (acc >= target && reached.equals("not reached")) {
+            reached = String.format(Locale.ROOT, "%.1f s (epoch %d)", cumulative, rep.epoch());
+          }
         }
+        double trained = 0;
+        long examples = 0;
+        for (EpochReport rep : r.epochs()) {
+          trained += rep.seconds();
+          examples += rep.examples();
+        }
+        summary.add(String.format(Locale.ROOT, "dptrain local-steps %-6s %-8s time to %.1f%%: %-22s"
+            + " best %.2f%%  final %.2f%%  %.0f samples/s over the run", k, precision, 100 * target,
+            reached, 100 * best, 100 * r.validationPerEpoch().get(r.epochs().size() - 1).accuracy(),
+            examples / trained));
       }
-      summary.add(String.format(Locale.ROOT, "dptrain local-steps %-6s time to %.1f%%: %-22s best"
-          + " %.2f%%", k, 100 * target, reached, 100 * best));
     }
     if (mlpcIterations > 0) {
       summary.add(mlpc(spark, trainImages, testImages, partitions, mlpcIterations, mlpcChunk,

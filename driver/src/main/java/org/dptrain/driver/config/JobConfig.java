@@ -115,6 +115,11 @@ public final class JobConfig {
         .with(RESUME, k == null ? null : k.resume()));
   }
 
+  /** How blocks are stored and multiplied ({@link SettingTable#PRECISION}). */
+  public org.dptrain.data.Precision precision() {
+    return values.get(PRECISION);
+  }
+
   /** The value of one setting. */
   public <T> T get(Setting<T> s) {
     return values.get(s);

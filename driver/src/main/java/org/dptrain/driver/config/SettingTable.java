@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.dptrain.activation.Activation;
+import org.dptrain.data.Precision;
 import org.dptrain.driver.checkpoint.CheckpointInterval;
 import org.dptrain.driver.checkpoint.CheckpointSettings;
 import org.dptrain.driver.data.DataFormat;
@@ -153,6 +154,12 @@ public final class SettingTable {
   public static final Setting<Long> SEED = declare(Setting.of("seed", Codec.LONG).param("seed")
       .label("SEED").trajectory().defaultValue(ReferenceTrainer.DEFAULT_SEED)
       .help("Seed of the initial weights and of every shuffle"));
+  public static final Setting<Precision> PRECISION = declare(Setting.of("precision",
+      Codec.choice(Precision.class, "precision")).param("precision").label("P").trajectory()
+      .defaultValue(Precision.DEFAULT)
+      .help("Storage of the cached blocks and arithmetic of the matrix products: "
+          + Names.valid(Precision.class) + " (float32: half the block memory, sgemm; weights,"
+          + " gradient sums, optimizer and model files stay float64)"));
 
   // ---- parallelism
   public static final Setting<Integer> PARTITIONS = declare(Setting.of("partitions", Codec.INT)

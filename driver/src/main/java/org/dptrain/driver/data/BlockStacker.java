@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.dptrain.data.Block;
+import org.dptrain.data.Precision;
 import scala.Tuple2;
 
 /**
@@ -68,6 +69,16 @@ public final class BlockStacker {
    */
   public static JavaRDD<Block> stack(LoadedData data, Targets targets, int partitions,
       FeatureScaling scaling) {
+    return stack(data, targets, partitions, scaling, Precision.DEFAULT);
+  }
+
+  /**
+   * {@link #stack(LoadedData, Targets, int, FeatureScaling)} into blocks of {@code precision}:
+   * examples are validated, shipped and scaled in float64 as always, and each block is rounded to
+   * float32 once it is assembled, so the cache holds only the float32 block.
+   */
+  public static JavaRDD<Block> stack(LoadedData data, Targets targets, int partitions,
+      FeatureScaling scaling, Precision precision) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
@@ -115,7 +126,7 @@ public final class BlockStacker {
               outputs, chunkExamples), false));
       blocks = chunks.repartitionAndSortWithinPartitions(new RoundRobin(partitions))
           .mapPartitionsWithIndex((p, it) -> List.of(assemble(p, it, n, partitions, features,
-              outputs, scaling)).iterator(), true);
+              outputs, scaling).as(precision)).iterator(), true);
       blocks.persist(StorageLevel.MEMORY_AND_DISK());
       blocks.count();
       return blocks;

@@ -11,8 +11,8 @@ import org.dptrain.network.Network;
 import org.dptrain.network.NetworkSpec;
 import org.dptrain.network.Workspace;
 
-/** Metrics of a network over cached blocks: forward passes on the executors, sums merged in
- *  partition order on the driver. */
+/** Metrics of a network over cached blocks: forward passes on the executors (in the blocks'
+ *  precision), sums merged in partition order on the driver. */
 public final class Evaluator {
   /** Examples per forward pass during evaluation. */
   public static final int CHUNK = 512;
@@ -39,7 +39,7 @@ public final class Evaluator {
             continue;
           }
           if (ws == null) {
-            ws = new Workspace(spec, Math.min(CHUNK, b.size()));
+            ws = new Workspace(spec, Math.min(CHUNK, b.size()), b.precision());
           }
           for (int start = 0; start < b.size(); start += ws.capacity()) {
             int end = Math.min(b.size(), start + ws.capacity());

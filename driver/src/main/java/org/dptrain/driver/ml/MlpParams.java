@@ -117,6 +117,13 @@ public interface MlpParams<T extends MlpParams<T>> extends Params {
     return (LongParam) mlpParam("seed");
   }
 
+  /** Storage of the cached blocks and arithmetic of the matrix products: float64 (default) or
+   *  float32 (half the block memory, sgemm; weights and the model stay float64). */
+  @SuppressWarnings("unchecked")
+  default Param<String> precision() {
+    return (Param<String>) mlpParam("precision");
+  }
+
   /** 1 = synchronous SGD; K &gt; 1 local steps between synchronisations; 0 = a whole epoch. */
   default IntParam localSteps() {
     return (IntParam) mlpParam("localSteps");
@@ -200,6 +207,10 @@ public interface MlpParams<T extends MlpParams<T>> extends Params {
 
   default long getSeed() {
     return (Long) getOrDefault(seed());
+  }
+
+  default String getPrecision() {
+    return getOrDefault(precision());
   }
 
   default int getLocalSteps() {
@@ -296,6 +307,11 @@ public interface MlpParams<T extends MlpParams<T>> extends Params {
   @SuppressWarnings("unchecked")
   default T setSeed(long value) {
     return (T) set(seed(), value);
+  }
+
+  @SuppressWarnings("unchecked")
+  default T setPrecision(String value) {
+    return (T) set(precision(), value);
   }
 
   @SuppressWarnings("unchecked")

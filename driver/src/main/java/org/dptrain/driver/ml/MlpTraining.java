@@ -91,7 +91,8 @@ final class MlpTraining {
     int partitions = config.parallelism().partitions() == null ? sc.defaultParallelism()
         : config.parallelism().partitions();
 
-    JavaRDD<Block> blocks = BlockStacker.stack(data, targets, partitions, scaling);
+    JavaRDD<Block> blocks = BlockStacker.stack(data, targets, partitions, scaling,
+        config.precision());
     try {
       DataDigest digest = DataDigest.of(blocks);
       long totalSteps = (long) BatchPlan.stepsPerEpoch(digest.examples(),

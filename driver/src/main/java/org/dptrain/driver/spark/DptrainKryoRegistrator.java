@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.dptrain.data.Block;
+import org.dptrain.data.Precision;
 import org.dptrain.driver.data.TaskType;
 import org.dptrain.driver.eval.MetricsAccumulator;
 import org.dptrain.driver.train.PartitionResult;
@@ -28,6 +29,7 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(double[].class);
+    kryo.register(float[].class);
     kryo.register(int[].class);
     kryo.register(long[].class);
     kryo.register(double[][].class);
@@ -63,23 +65,41 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     }
   }
 
-  /** Block: features, outputs, size, x, y. */
+  /** Block: precision (its ordinal), features, outputs, size, x, y. */
   static final class BlockSerializer extends Serializer<Block> {
     @Override
     public void write(Kryo kryo, Output out, Block b) {
+      out.writeInt(b.precision().ordinal(), true);
       out.writeInt(b.features(), true);
       out.writeInt(b.outputs(), true);
       out.writeInt(b.size(), true);
-      writeDoubles(out, b.x());
-      writeDoubles(out, b.y());
+      switch (b.precision()) {
+        case FLOAT64 -> {
+          writeDoubles(out, b.x());
+          writeDoubles(out, b.y());
+        }
+        case FLOAT32 -> {
+          writeFloats(out, b.x32());
+          writeFloats(out, b.y32());
+        }
+      }
     }
 
     @Override
     public Block read(Kryo kryo, Input in, Class<Block> type) {
+      int p = in.readInt(true);
+      Precision[] precisions = Precision.values();
+      if (p < 0 || p >= precisions.length) {
+        throw new IllegalStateException("block precision " + p + " is not one of 0.."
+            + (precisions.length - 1));
+      }
       int f = in.readInt(true);
       int k = in.readInt(true);
       int n = in.readInt(true);
-      return new Block(f, k, n, readDoubles(in), readDoubles(in));
+      return switch (precisions[p]) {
+        case FLOAT64 -> new Block(f, k, n, readDoubles(in), readDoubles(in));
+        case FLOAT32 -> Block.float32(f, k, n, readFloats(in), readFloats(in));
+      };
     }
   }
 
@@ -166,6 +186,19 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     }
     out.writeInt(a.length);
     out.writeDoubles(a);
+  }
+
+  static void writeFloats(Output out, float[] a) {
+    out.writeInt(a.length);
+    out.writeFloats(a);
+  }
+
+  static float[] readFloats(Input in) {
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IllegalStateException("float array of length " + n);
+    }
+    return in.readFloats(n);
   }
 
   static double[] readDoubles(Input in) {

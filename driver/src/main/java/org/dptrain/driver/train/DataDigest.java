@@ -51,8 +51,28 @@ public record DataDigest(long examples, String sha256) {
   private static void update(MessageDigest d, Block b) {
     d.update(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(b.size())
         .putInt(b.features()).putInt(b.outputs()).array());
-    update(d, b.x());
-    update(d, b.y());
+    switch (b.precision()) {
+      case FLOAT64 -> {
+        update(d, b.x());
+        update(d, b.y());
+      }
+      case FLOAT32 -> {
+        update(d, b.x32());
+        update(d, b.y32());
+      }
+    }
+  }
+
+  private static void update(MessageDigest d, float[] values) {
+    ByteBuffer chunk = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < values.length; i += 4096) {
+      chunk.clear();
+      int n = Math.min(4096, values.length - i);
+      for (int j = 0; j < n; j++) {
+        chunk.putFloat(values[i + j]);
+      }
+      d.update(chunk.array(), 0, 4 * n);
+    }
   }
 
   private static void update(MessageDigest d, double[] values) {

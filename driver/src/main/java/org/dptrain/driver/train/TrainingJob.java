@@ -123,12 +123,13 @@ public final class TrainingJob {
           : chooseScaling(c.scale(), warm, train);
       int partitions = c.parallelism().partitions() != null ? c.parallelism().partitions()
           : sc.defaultParallelism();
-      JavaRDD<Block> blocks = BlockStacker.stack(train, targets, partitions, scaling);
+      JavaRDD<Block> blocks = BlockStacker.stack(train, targets, partitions, scaling,
+          c.precision());
       cached.add(blocks);
       JavaRDD<Block> validationBlocks = null;
       if (c.data().validation() != null) {
         validationBlocks = BlockStacker.stack(load(spark, c.data().validation(), targets, spec),
-            targets, partitions, scaling);
+            targets, partitions, scaling, c.precision());
         cached.add(validationBlocks);
       }
       DataDigest digest = DataDigest.of(blocks);

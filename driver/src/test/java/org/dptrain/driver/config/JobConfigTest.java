@@ -43,8 +43,8 @@ class JobConfigTest {
     // the Spark ML param names saved pipelines hold
     assertEquals(Set.of("layers", "activations", "loss", "initializer", "optimizer",
         "learningRate", "momentum", "beta1", "beta2", "epsilon", "weightDecay", "clipNorm",
-        "schedule", "batchSize", "epochs", "seed", "localSteps", "aggregationDepth",
-        "numPartitions", "scale"), params);
+        "schedule", "batchSize", "epochs", "seed", "precision", "localSteps",
+        "aggregationDepth", "numPartitions", "scale"), params);
   }
 
   @Test
@@ -87,6 +87,19 @@ class JobConfigTest {
     assertEquals("none", m.get("scale"));
     assertEquals("1epochs", m.get("checkpoint-every"));
     assertNull(m.get("partitions"));
+  }
+
+  @Test
+  void precisionIsFloat64UnlessSetAndATrajectorySetting() {
+    assertEquals(org.dptrain.data.Precision.FLOAT64, xor().build().precision());
+    JobConfig c = xor().parse(SettingTable.PRECISION, "float32").build();
+    assertEquals(org.dptrain.data.Precision.FLOAT32, c.precision());
+    assertEquals("float32", c.toMap().get("precision"));
+    assertTrue(SettingTable.PRECISION.trajectory(), "a resumed run must keep the precision");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SettingTable.PRECISION.parse("--precision", "float16"));
+    assertTrue(e.getMessage().contains("float16") && e.getMessage().contains("float64, float32"),
+        e.getMessage());
   }
 
   @Test

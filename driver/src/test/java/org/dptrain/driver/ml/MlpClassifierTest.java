@@ -2,6 +2,7 @@ package org.dptrain.driver.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,20 @@ class MlpClassifierTest {
     return new MlpClassifier().setLayers(2, 16, 1).setActivations("tanh", "sigmoid")
         .setLoss("binary_cross_entropy").setOptimizer("adam").setLearningRate(0.02)
         .setEpochs(12).setBatchSize(32).setNumPartitions(2).setScale("standardize");
+  }
+
+  /** The precision param reaches the trainer: float32 blocks give other weights, close to
+   *  float64's, and the model (float64) predicts as well. */
+  @Test
+  void float32TrainsCloseToFloat64() {
+    Dataset<Row> data = MlTestData.assembler("x", "y").transform(MlTestData.circles());
+    assertEquals("float64", circlesClassifier().getPrecision());
+    double[] f64 = circlesClassifier().fit(data).toModel().weights();
+    double[] f32 = circlesClassifier().setPrecision("float32").fit(data).toModel().weights();
+    assertFalse(java.util.Arrays.equals(f64, f32), "float32 ran");
+    for (int i = 0; i < f64.length; i++) {
+      assertEquals(f64[i], f32[i], 1e-3 * Math.max(1, Math.abs(f64[i])), "weight " + i);
+    }
   }
 
   /** prediction, probability, rawPrediction of every row, in order. */
@@ -257,6 +272,8 @@ class MlpClassifierTest {
         message(() -> mlp.setOptimizer("adamw")));
     assertEquals("unknown scale 'zscore'; valid names: none, standardize, minmax",
         message(() -> mlp.setScale("zscore")));
+    assertEquals("unknown precision 'float16'; valid names: float64, float32",
+        message(() -> mlp.setPrecision("float16")));
     assertEquals("unknown initializer 'zeros'; valid names: gaussian, xavier, he",
         message(() -> mlp.setInitializer("zeros")));
     assertTrue(message(() -> mlp.setSchedule("linear")).startsWith("schedule 'linear' not"

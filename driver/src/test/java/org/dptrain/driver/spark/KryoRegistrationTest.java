@@ -42,6 +42,12 @@ class KryoRegistrationTest {
     assertEquals(3, back.size());
     assertArrayEquals(b.x(), back.x(), 0.0);
     assertArrayEquals(b.y(), back.y(), 0.0);
+    Block f = b.as(org.dptrain.data.Precision.FLOAT32);
+    Block fb = roundTrip(f, Block.class);
+    assertEquals(org.dptrain.data.Precision.FLOAT32, fb.precision());
+    assertEquals(2, fb.features());
+    assertArrayEquals(f.x32(), fb.x32(), 0.0f);
+    assertArrayEquals(f.y32(), fb.y32(), 0.0f);
     PartitionResult r = new PartitionResult(3, 17, 2.5, new double[] {1e-300, Double.MAX_VALUE},
         null, 99);
     PartitionResult rb = roundTrip(r, PartitionResult.class);
