@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Local-steps mode (K &gt; 1): each partition takes K steps on its own slices with a local
  * optimizer, then parameters and optimizer state are averaged, weighted by the examples each
- * partition used.
+ * partition used. Post-local SGD ({@link TrainConfig#synchronousEpochs()} N &gt; 0): the first N
+ * epochs take synchronous steps, the rest K local steps; the trainer switches its epoch plan and
+ * sync scheme once, at the start of epoch N + 1, and the weights and optimizer state carry over.
  */
 public final class DistributedTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
