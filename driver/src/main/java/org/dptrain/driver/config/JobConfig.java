@@ -22,7 +22,8 @@ import org.dptrain.driver.eval.Metric;
  *   network       NetworkConfig(spec, initializer)         layers, activations, loss, init
  *   optimizer     OptimizerConfig(kind, lr, ..., schedule)
  *   loop          LoopConfig(batchSize, epochs, seed)
- *   parallelism   ParallelismConfig(partitions, localSteps, aggregationDepth)
+ *   parallelism   ParallelismConfig(partitions, localSteps, synchronousEpochs,
+ *                   aggregationDepth, sync)
  *   scale, initModel, earlyStopping(metric, patience)
  *   checkpoints   CheckpointSettings(dir, every, keepLast, resume), or null
  *   output        OutputConfig(name, dir, metricsFile, report)
@@ -64,7 +65,7 @@ public final class JobConfig {
         v.get(CLIP_NORM), v.get(SCHEDULE));
     this.loop = new LoopConfig(v.get(BATCH_SIZE), v.get(EPOCHS), v.get(SEED));
     this.parallelism = new ParallelismConfig(v.get(PARTITIONS), v.get(LOCAL_STEPS),
-        v.get(AGGREGATION_DEPTH), v.get(SYNC));
+        v.get(SYNCHRONOUS_EPOCHS), v.get(AGGREGATION_DEPTH), v.get(SYNC));
     this.earlyStopping = new EarlyStoppingConfig(v.get(EARLY_STOPPING), v.get(PATIENCE));
     if (v.get(CHECKPOINT_DIR) == null) {
       if (v.get(RESUME) != null) {

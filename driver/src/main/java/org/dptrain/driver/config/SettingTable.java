@@ -171,6 +171,10 @@ public final class SettingTable {
       .param("localSteps").label("K").trajectory().defaultValue(1).check(atLeast(0))
       .help("Steps each partition takes between synchronisations: 1 = synchronous SGD, K, or"
           + " 'epoch' (Spark ML: 0) for a whole epoch"));
+  public static final Setting<Integer> SYNCHRONOUS_EPOCHS = declare(Setting.of(
+      "synchronous-epochs", Codec.INT).label("N").trajectory().defaultValue(0).check(atLeast(0))
+      .help("Post-local SGD: the first N epochs take synchronous steps (K = 1), the rest"
+          + " --local-steps; 0 = --local-steps throughout"));
   public static final Setting<Integer> AGGREGATION_DEPTH = declare(Setting.of("aggregation-depth",
       Codec.INT).param("aggregationDepth").label("D").trajectory().defaultValue(1)
       .check(atLeast(1))

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Local-steps mode (K &gt; 1): each partition takes K steps on its own slices with a local
  * optimizer, then parameters and optimizer state are averaged, weighted by the examples each
- * partition used.
+ * partition used. Post-local SGD ({@link TrainConfig#synchronousEpochs()} N &gt; 0): the first N
+ * epochs take synchronous steps, the rest K local steps; the trainer switches its epoch plan and
+ * sync scheme once, at the start of epoch N + 1, and the weights and optimizer state carry over.
  */
 public final class DistributedTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
@@ -189,21 +191,35 @@ public final class DistributedTrainer {
       throw new IllegalArgumentException("initial weights have " + initialWeights.length
           + " values, " + spec + " has " + spec.numParams() + " parameters");
     }
-    EpochPlan plan = EpochPlan.of(blocks, spec, config);
-    LOG.info("training {} on {} examples in {}, global batch {}", spec, plan.total(), plan,
-        config.batchSize());
-    if (start.sync() > 0 && (start.stepsPerEpoch() != plan.steps()
-        || start.syncsPerEpoch() != plan.syncs())) {
+    EpochPlan counted = EpochPlan.of(blocks, spec, config);
+    LOG.info("training {} on {} examples in {}, global batch {}{}", spec, counted.total(),
+        counted, config.batchSize(), config.synchronousEpochs() == 0 ? ""
+            : ", synchronous steps in the first " + config.synchronousEpochs() + " epochs");
+    EpochPlan startPlan = counted.withStepsPerSync(config.localStepsIn(start.epoch()));
+    if (start.sync() > 0 && (start.stepsPerEpoch() != startPlan.steps()
+        || start.syncsPerEpoch() != startPlan.syncs())) {
       throw new IllegalArgumentException("cannot resume inside epoch " + (start.epoch() + 1)
           + ": it was started with " + start.stepsPerEpoch() + " steps in "
           + start.syncsPerEpoch() + " synchronisations per epoch, these data and settings give "
-          + plan.steps() + " in " + plan.syncs());
+          + startPlan.steps() + " in " + startPlan.syncs());
     }
     double[] w = initialWeights.clone();
     List<EpochReport> reports = new ArrayList<>();
     boolean stopped = false;
-    try (SyncScheme scheme = scheme(plan, blocks)) {
+    // one scheme per run of epochs with the same K: post-local SGD switches once
+    EpochPlan plan = null;
+    SyncScheme scheme = null;
+    try {
       for (int epoch = start.epoch(); epoch < config.epochs() && !stopped; epoch++) {
+        EpochPlan wanted = counted.withStepsPerSync(config.localStepsIn(epoch));
+        if (plan == null || plan.stepsPerSync() != wanted.stepsPerSync()) {
+          if (scheme != null) {
+            scheme.close();
+            scheme = null;
+          }
+          plan = wanted;
+          scheme = scheme(plan, blocks);
+        }
         boolean resumed = epoch == start.epoch() && start.sync() > 0;
         EpochTotals totals = resumed ? start.totals() : EpochTotals.ZERO;
         long epochStart = System.nanoTime() - totals.elapsedNanos();
@@ -225,11 +241,18 @@ public final class DistributedTrainer {
         reports.add(report);
         stopped = listener.afterEpoch(report, w, optimizer) && epoch + 1 < config.epochs();
         if (!stopped && epoch + 1 < config.epochs()) {
-          syncListener.afterSync(plan.position(epoch + 1, 0, EpochTotals.ZERO), w, optimizer);
+          EpochPlan next = counted.withStepsPerSync(config.localStepsIn(epoch + 1));
+          syncListener.afterSync(next.position(epoch + 1, 0, EpochTotals.ZERO), w, optimizer);
         }
       }
     } finally {
-      sc.setJobDescription(null);
+      try {
+        if (scheme != null) {
+          scheme.close();
+        }
+      } finally {
+        sc.setJobDescription(null);
+      }
     }
     return new Outcome(w, optimizer, reports, stopped);
   }

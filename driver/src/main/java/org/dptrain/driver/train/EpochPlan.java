@@ -12,7 +12,8 @@ import org.dptrain.train.BatchPlan;
 /**
  * The shape of every epoch of a run: how many examples each partition holds, the S steps of an
  * epoch ({@link BatchPlan}) and how they group into synchronisations of K steps (the last one may
- * be shorter). The same for every epoch, so it is computed once, before training.
+ * be shorter). The examples and steps are the same for every epoch, so they are counted once,
+ * before training; K may differ between epochs (post-local SGD: {@link #withStepsPerSync}).
  *
  * @param sizes examples of each partition, by partition index
  * @param total Σ sizes, at least 1
@@ -36,7 +37,15 @@ record EpochPlan(long[] sizes, long total, int steps, int stepsPerSync, int sync
       throw new IllegalArgumentException("no examples to train on");
     }
     int steps = BatchPlan.stepsPerEpoch(total, config.batchSize());
-    int k = config.localSteps() == 0 ? steps : Math.min(config.localSteps(), steps);
+    return new EpochPlan(sizes, total, steps, 1, steps).withStepsPerSync(config.localSteps());
+  }
+
+  /**
+   * This plan with {@code localSteps} steps between synchronisations (0 = the whole epoch, more
+   * than the epoch's steps = the whole epoch).
+   */
+  EpochPlan withStepsPerSync(int localSteps) {
+    int k = localSteps == 0 ? steps : Math.min(localSteps, steps);
     return new EpochPlan(sizes, total, steps, k, (steps + k - 1) / k);
   }
 

@@ -17,6 +17,9 @@ import org.dptrain.optim.OptimizerSpec;
  * @param localSteps 1 = synchronous SGD (one synchronisation per step); K &gt; 1 = each partition
  *     takes K local steps between synchronisations and the driver averages parameters and optimizer
  *     state; 0 = a whole epoch of local steps
+ * @param synchronousEpochs post-local SGD (Lin et al., ICLR 2020): the first this many epochs take
+ *     synchronous steps (K = 1) whatever {@code localSteps} says, the rest {@code localSteps}; 0 =
+ *     {@code localSteps} throughout
  * @param aggregationDepth synchronous mode: 1 = partials collected and merged on the driver in
  *     partition order; d &ge; 2 = merged in a tree of depth d on the executors, still in a fixed
  *     order. Local-steps mode always averages on the driver. {@code --sync allreduce} always
@@ -25,7 +28,8 @@ import org.dptrain.optim.OptimizerSpec;
  *     bits at aggregation depth 1
  */
 public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
-    long seed, int localSteps, int aggregationDepth, SyncMode sync) implements Serializable {
+    long seed, int localSteps, int synchronousEpochs, int aggregationDepth, SyncMode sync)
+    implements Serializable {
 
   public TrainConfig {
     Objects.requireNonNull(spec, "spec");
@@ -40,6 +44,10 @@ public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSi
       throw new IllegalArgumentException("local steps must be 0 (a whole epoch) or more, got "
           + localSteps);
     }
+    if (synchronousEpochs < 0) {
+      throw new IllegalArgumentException("synchronous epochs must be 0 or more, got "
+          + synchronousEpochs);
+    }
     if (aggregationDepth < 1) {
       throw new IllegalArgumentException("aggregation depth must be at least 1, got "
           + aggregationDepth);
@@ -51,7 +59,13 @@ public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSi
     }
   }
 
-  /** A configuration with {@link SyncMode#DEFAULT} synchronisation. */
+  /** A configuration without synchronous epochs. */
+  public TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
+      long seed, int localSteps, int aggregationDepth, SyncMode sync) {
+    this(spec, optimizer, batchSize, epochs, seed, localSteps, 0, aggregationDepth, sync);
+  }
+
+  /** A configuration with {@link SyncMode#DEFAULT} synchronisation, no synchronous epochs. */
   public TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSize, int epochs,
       long seed, int localSteps, int aggregationDepth) {
     this(spec, optimizer, batchSize, epochs, seed, localSteps, aggregationDepth,
@@ -61,6 +75,17 @@ public record TrainConfig(NetworkSpec spec, OptimizerSpec optimizer, int batchSi
   /** This configuration with synchronisation {@code mode}. */
   public TrainConfig withSync(SyncMode mode) {
     return new TrainConfig(spec, optimizer, batchSize, epochs, seed, localSteps,
-        aggregationDepth, mode);
+        synchronousEpochs, aggregationDepth, mode);
+  }
+
+  /** This configuration with {@code n} synchronous epochs first (post-local SGD). */
+  public TrainConfig withSynchronousEpochs(int n) {
+    return new TrainConfig(spec, optimizer, batchSize, epochs, seed, localSteps, n,
+        aggregationDepth, sync);
+  }
+
+  /** The local steps of 0-based {@code epoch}: 1 in the synchronous epochs, else localSteps. */
+  public int localStepsIn(int epoch) {
+    return epoch < synchronousEpochs ? 1 : localSteps;
   }
 }

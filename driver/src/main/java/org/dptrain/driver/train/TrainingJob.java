@@ -235,7 +235,8 @@ public final class TrainingJob {
   /** The trainer's input: the configuration with the optimizer of this run's length. */
   private static TrainConfig trainConfig(JobConfig c, NetworkSpec spec, OptimizerSpec optimizer) {
     return new TrainConfig(spec, optimizer, c.loop().batchSize(), c.loop().epochs(),
-        c.loop().seed(), c.parallelism().localSteps(), c.parallelism().aggregationDepth()).withSync(c.parallelism().sync());
+        c.loop().seed(), c.parallelism().localSteps(), c.parallelism().synchronousEpochs(),
+        c.parallelism().aggregationDepth(), c.parallelism().sync());
   }
 
   private static DistributedTrainer.Outcome train(JavaSparkContext sc, TrainConfig config,

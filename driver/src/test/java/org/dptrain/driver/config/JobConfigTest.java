@@ -66,7 +66,7 @@ class JobConfigTest {
     assertEquals(ReferenceTrainer.DEFAULT_SEED, c.loop().seed());
     assertEquals(32, c.loop().batchSize());
     assertEquals(5, c.loop().epochs());
-    assertEquals(new ParallelismConfig(null, 1, 1, SyncMode.DRIVER), c.parallelism());
+    assertEquals(new ParallelismConfig(null, 1, 0, 1, SyncMode.DRIVER), c.parallelism());
     assertEquals(ScalingMethod.NONE, c.scale());
     assertNull(c.network().initializer(), "unset: the default per activation");
     assertNull(c.checkpoints());

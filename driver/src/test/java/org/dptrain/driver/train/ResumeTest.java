@@ -113,6 +113,32 @@ class ResumeTest {
   }
 
   @Test
+  void postLocalSgdResumesAcrossTheSwitchBitForBitAndOnlyWithItsSetting() throws Exception {
+    Path ckpts = tmp.resolve("ckpts");
+    // epoch 1: 19 synchronous steps; epochs 2-3: K = 4, 5 synchronisations each
+    JobConfig straight = circles(tmp.resolve("straight").toString(), 4, "0.02")
+        .with(SYNCHRONOUS_EPOCHS, 1);
+    run(straight, TaskHook.NONE);
+    JobConfig s = circles(tmp.resolve("run").toString(), 4, "0.02").with(SYNCHRONOUS_EPOCHS, 1)
+        .withCheckpoints(checkpoints(ckpts, "5steps", null));
+    // checkpoints in the synchronous epoch (steps 5, 10, 15), then at synchronisations of K = 4
+    Throwable crash = assertThrows(Throwable.class, () -> run(s, crashAt(1, 3)));
+    assertTrue(String.valueOf(crash.getMessage()).contains("injected crash at epoch 1 sync 3"),
+        crash.getMessage());
+    JobConfig plain = circles(tmp.resolve("run").toString(), 4, "0.02")
+        .withCheckpoints(checkpoints(ckpts, "5steps", CheckpointSettings.LATEST));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> run(plain, TaskHook.NONE));
+    assertTrue(refused.getMessage().contains("was taken with synchronous-epochs 1, this run has"
+        + " synchronous-epochs 0"), refused.getMessage());
+    Run resumed = run(circles(tmp.resolve("run").toString(), 4, "0.02")
+        .with(SYNCHRONOUS_EPOCHS, 1)
+        .withCheckpoints(checkpoints(ckpts, "5steps", CheckpointSettings.LATEST)), TaskHook.NONE);
+    assertTrue(resumed.out().startsWith("resuming from ckpt-0000000"), resumed.out());
+    assertSameRun(tmp.resolve("straight"), tmp.resolve("run"));
+  }
+
+  @Test
   void localStepsCheckpointAtTheFirstSynchronisationAtOrAfterTheStep() throws Exception {
     Path ckpts = tmp.resolve("ckpts");
     run(circles(tmp.resolve("straight").toString(), 4, "0.02"), TaskHook.NONE);
