@@ -53,7 +53,7 @@ public final class ModelFile {
   /** The optional field holding the input width; when present it must equal layers[0]. */
   public static final String NUM_FEATURES = "numFeatures";
   /** Largest weights file read: the most bytes a Java array holds. */
-  static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
+  public static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -147,9 +147,7 @@ public final class ModelFile {
     return decode(dir.toString(), name -> {
       Path file = dir.resolve(name);
       try {
-        BoundedJson.checkSize(Files.size(file),
-            name.equals(MODEL_JSON) ? BoundedJson.MAX_DOCUMENT_BYTES : MAX_WEIGHTS_BYTES,
-            file.toString());
+        BoundedJson.checkSize(Files.size(file), maxBytes(name), file.toString());
         return Files.readAllBytes(file);
       } catch (NoSuchFileException e) {
         return null;
@@ -157,6 +155,15 @@ public final class ModelFile {
         throw new ModelFileException(e.getMessage(), e);
       }
     });
+  }
+
+  /**
+   * The most bytes a reader of a model directory reads from its file {@code fileName}:
+   * {@link BoundedJson#MAX_DOCUMENT_BYTES} for {@value #MODEL_JSON}, {@link #MAX_WEIGHTS_BYTES}
+   * for the weights (whatever model.json names them).
+   */
+  public static long maxBytes(String fileName) {
+    return fileName.equals(MODEL_JSON) ? BoundedJson.MAX_DOCUMENT_BYTES : MAX_WEIGHTS_BYTES;
   }
 
   /** The bytes of the files of a model directory, by file name; null for a missing file. */
