@@ -62,7 +62,7 @@ public final class ModelFile {
   /** The longest class name a model holds. */
   public static final int MAX_CLASS_NAME_LENGTH = 256;
   /** Largest weights file read: the most bytes a Java array holds. */
-  static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
+  public static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -156,9 +156,7 @@ public final class ModelFile {
     return decode(dir.toString(), name -> {
       Path file = dir.resolve(name);
       try {
-        BoundedJson.checkSize(Files.size(file),
-            name.equals(MODEL_JSON) ? BoundedJson.MAX_DOCUMENT_BYTES : MAX_WEIGHTS_BYTES,
-            file.toString());
+        BoundedJson.checkSize(Files.size(file), maxBytes(name), file.toString());
         return Files.readAllBytes(file);
       } catch (NoSuchFileException e) {
         return null;
@@ -166,6 +164,15 @@ public final class ModelFile {
         throw new ModelFileException(e.getMessage(), e);
       }
     });
+  }
+
+  /**
+   * The most bytes a reader of a model directory reads from its file {@code fileName}:
+   * {@link BoundedJson#MAX_DOCUMENT_BYTES} for {@value #MODEL_JSON}, {@link #MAX_WEIGHTS_BYTES}
+   * for the weights (whatever model.json names them).
+   */
+  public static long maxBytes(String fileName) {
+    return fileName.equals(MODEL_JSON) ? BoundedJson.MAX_DOCUMENT_BYTES : MAX_WEIGHTS_BYTES;
   }
 
   /** The bytes of the files of a model directory, by file name; null for a missing file. */

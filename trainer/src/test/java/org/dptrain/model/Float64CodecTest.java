@@ -69,4 +69,20 @@ class Float64CodecTest {
     assertTrue(Float64Codec.allFinite(new double[] {Double.longBitsToDouble(0x7fefffffffffffffL),
         Double.longBitsToDouble(0xffefffffffffffffL)}));
   }
+
+  @Test
+  void onlyNanAndInfinitiesAreNotFiniteAtEitherEndOfALongArray() {
+    assertTrue(Float64Codec.allFinite(new double[0]));
+    assertTrue(Float64Codec.allFinite(new double[] {0.0, -0.0, Double.MAX_VALUE, -Double.MAX_VALUE,
+        Double.MIN_VALUE, Double.MIN_NORMAL, 1e308, -1e-320}));
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, Double.longBitsToDouble(0xfff8000000000001L)}) {
+      double[] v = new double[1001];
+      v[1000] = bad;
+      assertFalse(Float64Codec.allFinite(v), Double.toString(bad));
+      v[1000] = 0;
+      v[0] = bad;
+      assertFalse(Float64Codec.allFinite(v), Double.toString(bad));
+    }
+  }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +19,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.dptrain.driver.fs.HadoopFiles;
 import org.dptrain.driver.fs.SafeName;
+import org.dptrain.json.BadDocumentException;
+import org.dptrain.json.BoundedJson;
+import org.dptrain.model.Float64Codec;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
 import org.dptrain.model.ModelFileException;
@@ -52,6 +53,10 @@ public final class CheckpointStore {
   public static final String MANIFEST_JSON = "manifest.json";
   /** Present while a finished run removes its checkpoints. */
   public static final String FINISHED = "finished";
+  /** The most bytes read of a {@value #MANIFEST_JSON} (one entry per file: a few hundred). */
+  public static final long MAX_MANIFEST_BYTES = 1 << 20;
+  /** The most bytes read of the {@value #LATEST} marker (a checkpoint name and a newline). */
+  public static final long MAX_LATEST_BYTES = 1024;
   private static final Pattern NAME = Pattern.compile("ckpt-[0-9]{9,18}");
 
   /**
@@ -140,10 +145,10 @@ public final class CheckpointStore {
     ModelFile.Encoded model = ModelFile.encode(s.model());
     List<HadoopFiles.NamedBytes> files = new ArrayList<>();
     files.add(new HadoopFiles.NamedBytes(ModelFile.WEIGHTS_BIN, model.weightsBin()));
-    files.add(new HadoopFiles.NamedBytes(OPTIMIZER_BIN, doubles(s.optimizerState())));
+    files.add(new HadoopFiles.NamedBytes(OPTIMIZER_BIN, Float64Codec.encode(s.optimizerState())));
     if (s.bestWeights() != null) {
       checkFinite("best weights", s.bestWeights());
-      files.add(new HadoopFiles.NamedBytes(BEST_WEIGHTS_BIN, doubles(s.bestWeights())));
+      files.add(new HadoopFiles.NamedBytes(BEST_WEIGHTS_BIN, Float64Codec.encode(s.bestWeights())));
     }
     checkFinite("optimizer state", s.optimizerState());
     files.add(new HadoopFiles.NamedBytes(ModelFile.MODEL_JSON, model.modelJson()));
@@ -218,14 +223,25 @@ public final class CheckpointStore {
       throw new BadCheckpointException(name + " does not exist in " + root);
     }
     Manifest manifest = manifest(name, json(name, MANIFEST_JSON,
-        require(name, MANIFEST_JSON, fs.readFile(new Path(dir, MANIFEST_JSON)),
+        require(name, MANIFEST_JSON, read(name, dir, MANIFEST_JSON, MAX_MANIFEST_BYTES),
             " (the checkpoint is incomplete)")));
     Map<String, byte[]> files = new HashMap<>();
     for (var e : manifest.files().entrySet()) {
       String file = e.getKey();
       SafeFile.check(name, file);
-      byte[] bytes = require(name, file, fs.readFile(new Path(dir, file)), "");
       long expected = e.getValue().bytes();
+      if (expected < 0 || expected > maxBytes(file)) {
+        throw new BadCheckpointException(name + "/" + MANIFEST_JSON + " records " + expected
+            + " bytes for " + file + "; dptrain reads 0 to " + maxBytes(file));
+      }
+      byte[] bytes;
+      try {
+        bytes = require(name, file, fs.readFile(new Path(dir, file), expected), "");
+      } catch (HadoopFiles.FileTooLargeException tooLarge) {
+        throw new BadCheckpointException(name + "/" + file + " has " + (tooLarge.size() >= 0
+            ? tooLarge.size() + " bytes" : "more bytes than its status says") + ", "
+            + MANIFEST_JSON + " records " + expected);
+      }
       if (bytes.length != expected) {
         throw new BadCheckpointException(name + "/" + file + " has " + bytes.length + " bytes, "
             + MANIFEST_JSON + " records " + expected);
@@ -317,7 +333,13 @@ public final class CheckpointStore {
   }
 
   private String latestMarker(List<String> problems) throws IOException {
-    byte[] bytes = fs.readFile(new Path(root, LATEST));
+    byte[] bytes;
+    try {
+      bytes = fs.readFile(new Path(root, LATEST), MAX_LATEST_BYTES);
+    } catch (HadoopFiles.FileTooLargeException e) {
+      problems.add(warn(e.getMessage() + ", not a checkpoint name; ignoring it"));
+      return null;
+    }
     if (bytes == null) {
       return null;
     }
@@ -376,52 +398,54 @@ public final class CheckpointStore {
     return bytes;
   }
 
+  /** The most bytes read of a file of a checkpoint: a JSON document's or a weights file's. */
+  private static long maxBytes(String file) {
+    return file.endsWith(".json") ? BoundedJson.MAX_DOCUMENT_BYTES : ModelFile.MAX_WEIGHTS_BYTES;
+  }
+
+  /** {@code dir/file}, at most {@code maxBytes} of it, or null if it is missing. */
+  private byte[] read(String name, Path dir, String file, long maxBytes) throws IOException {
+    try {
+      return fs.readFile(new Path(dir, file), maxBytes);
+    } catch (HadoopFiles.FileTooLargeException e) {
+      throw new BadCheckpointException(name + "/" + file + " has " + (e.size() >= 0 ? e.size()
+          : "more than " + maxBytes) + " bytes, more than the " + maxBytes + " dptrain reads");
+    }
+  }
+
+  /** A JSON object read with {@link BoundedJson}: nesting, size and duplicate keys checked. */
   private static JsonNode json(String name, String file, byte[] bytes)
       throws BadCheckpointException {
     try {
-      JsonNode n = JSON.readTree(bytes);
-      if (n == null || !n.isObject()) {
+      JsonNode n = BoundedJson.readTree(bytes, name + "/" + file);
+      if (!n.isObject()) {
         throw new BadCheckpointException(name + "/" + file + " must hold a JSON object");
       }
       return n;
-    } catch (JsonProcessingException e) {
-      throw new BadCheckpointException(name + "/" + file + " is not valid JSON: "
-          + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadCheckpointException(name + "/" + file + " cannot be parsed: " + e.getMessage());
+    } catch (BadDocumentException e) {
+      throw new BadCheckpointException(e.getMessage());
     }
   }
 
-  /** Little-endian float64 bytes. */
-  static byte[] doubles(double[] values) {
-    ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.asDoubleBuffer().put(values);
-    return b.array();
-  }
-
+  /** Float64 values of {@code file}: exactly {@code expected} of them (any number if &lt; 0). */
   private static double[] doubles(String name, String file, byte[] bytes, int expected)
       throws BadCheckpointException {
-    if (bytes.length % 8 != 0 || (expected >= 0 && bytes.length != 8L * expected)) {
-      throw new BadCheckpointException(name + "/" + file + " has " + bytes.length + " bytes; "
-          + (expected >= 0 ? "expected " + 8L * expected + " (" + expected + " float64 values)"
-          : "float64 values need a multiple of 8"));
+    String problem = Float64Codec.lengthProblem(bytes.length, expected);
+    if (problem != null) {
+      throw new BadCheckpointException(name + "/" + file + " " + problem);
     }
-    double[] values = new double[bytes.length / 8];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values);
-    for (int i = 0; i < values.length; i++) {
-      if (!Double.isFinite(values[i])) {
-        throw new BadCheckpointException(name + "/" + file + ": value " + i + " is " + values[i]);
-      }
+    double[] values = Float64Codec.decode(bytes);
+    String bad = Float64Codec.nonFinite(values, "value");
+    if (bad != null) {
+      throw new BadCheckpointException(name + "/" + file + ": " + bad);
     }
     return values;
   }
 
   private static void checkFinite(String what, double[] values) {
-    for (int i = 0; i < values.length; i++) {
-      if (!Double.isFinite(values[i])) {
-        throw new IllegalArgumentException(what + " value " + i + " is " + values[i]
-            + "; a checkpoint holds only finite values");
-      }
+    String bad = Float64Codec.nonFinite(values, what + " value");
+    if (bad != null) {
+      throw new IllegalArgumentException(bad + "; a checkpoint holds only finite values");
     }
   }
 

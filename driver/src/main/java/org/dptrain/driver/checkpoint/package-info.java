@@ -12,8 +12,9 @@
  * the trainer's {@code RunState} record) and, written last,
  * {@code manifest.json} with the size and SHA-256 of every other file.
  *
- * <p>Conventions: only JSON and raw little-endian doubles are read back, never Java or Kryo
- * objects. A checkpoint that fails any check (missing file, size, SHA-256, JSON) is skipped with a
+ * <p>Conventions: only JSON (through {@link org.dptrain.json.BoundedJson}: nesting, size, no key
+ * twice) and raw little-endian doubles ({@link org.dptrain.model.Float64Codec}) are read back,
+ * never Java or Kryo objects; no file is read past the size its manifest records. A checkpoint that fails any check (missing file, size, SHA-256, JSON) is skipped with a
  * WARN line naming it and why, in favour of the previous good one. No checkpoint of a diverged
  * (non-finite) state is ever written.
  */

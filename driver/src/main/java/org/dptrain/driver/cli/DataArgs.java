@@ -5,14 +5,18 @@ import org.dptrain.driver.data.DataFormat;
 import org.dptrain.driver.data.DataOptions;
 import picocli.CommandLine.Option;
 
-/** How to read a dataset: shared by train, evaluate and predict. */
+/**
+ * How to read a dataset for a model: shared by evaluate and predict (train declares the same
+ * options in {@link org.dptrain.driver.config.SettingTable}).
+ */
 final class DataArgs {
   @Option(names = "--format", paramLabel = "FORMAT",
       description = "libsvm, csv, parquet or idx (default: from the file name)")
   String format;
 
   @Option(names = "--num-features", paramLabel = "N",
-      description = "Feature count (libsvm; default: the largest index in the data)")
+      description = "Feature count (libsvm; default: the model's width, which any other value"
+          + " must equal)")
   Integer numFeatures;
 
   @Option(names = "--label-column", paramLabel = "NAME",

@@ -139,8 +139,8 @@ final class PredictCommand implements Callable<Integer> {
       for (int j = 0; j < m; j++) {
         int off = j * k;
         Object label = Double.isNaN(labels[j]) ? null : labels[j];
-        switch (type) {
-          case MULTICLASS: {
+        out.add(switch (type) {
+          case MULTICLASS -> {
             int best = 0;
             double[] p = new double[k];
             for (int c = 0; c < k; c++) {
@@ -149,17 +149,14 @@ final class PredictCommand implements Callable<Integer> {
                 best = c;
               }
             }
-            out.add(RowFactory.create(label, (double) best, Vectors.dense(p)));
-            break;
+            yield RowFactory.create(label, (double) best, Vectors.dense(p));
           }
-          case BINARY: {
+          case BINARY -> {
             double p = a[off];
-            out.add(RowFactory.create(label, p >= 0.5 ? 1.0 : 0.0, Vectors.dense(1.0 - p, p)));
-            break;
+            yield RowFactory.create(label, p >= 0.5 ? 1.0 : 0.0, Vectors.dense(1.0 - p, p));
           }
-          default:
-            out.add(RowFactory.create(label, a[off]));
-        }
+          case REGRESSION -> RowFactory.create(label, a[off]);
+        });
       }
     }
     return out.iterator();

@@ -70,10 +70,12 @@ public record FeatureScaling(String method, double[] shift, double[] scale)
 
   /**
    * Fits a scaling on the features of {@code data}, distributedly: each partition computes its
-   * count, means, sums of squared deviations (Welford), minima and maxima; the driver merges
-   * them in partition order with the pairwise update of Chan, Golub and LeVeque ("Updating
-   * formulae and a pairwise algorithm for computing sample variances", 1979), so the result is
-   * deterministic for the same input and numerically stable.
+   * count, minima, maxima and exact sums of x and x² ({@link ExactMoments}); the driver adds the
+   * partials up in partition order (the order of {@code collect}, not of arrival). The sums being
+   * exact integers, the order and the split into partitions do not matter: the same examples give
+   * the same bits whatever the partition count, task timing or retries. The mean and the
+   * deviation sqrt(n·Σx² - (Σx)²) / n are rounded once, to the nearest double, so they are as
+   * accurate as a double allows (no cancellation: the difference is taken exactly).
    *
    * <p>Every feature vector is validated as {@link BlockStacker} does (not null, width
    * {@code data.numFeatures()}, finite values); labels are not looked at.
@@ -88,36 +90,36 @@ public record FeatureScaling(String method, double[] shift, double[] scale)
     RowChecker checker = new RowChecker(data, null);
     JavaRDD<Row> rows = data.frame().select(RowChecker.COLUMNS[0], RowChecker.COLUMNS[1],
         RowChecker.COLUMNS[2], RowChecker.COLUMNS[3]).javaRDD();
-    List<double[]> partials;
+    List<long[]> partials;
     try {
       partials = rows.mapPartitions(it -> {
-        double[] s = Moments.empty(f);
+        ExactMoments s = new ExactMoments(f);
         double[] x = new double[f];
         while (it.hasNext()) {
           checker.features(it.next(), x, 0);
-          Moments.add(s, x, f);
+          s.add(x, 0);
         }
-        return List.of(s).iterator();
+        return List.of(s.encode()).iterator();
       }).collect();
     } catch (Exception e) {
       throw DataValidationException.unwrap(e);
     }
-    double[] total = Moments.empty(f);
-    for (double[] s : partials) {
-      Moments.merge(total, s, f);
+    ExactMoments total = new ExactMoments(f);
+    for (long[] s : partials) {
+      total.merge(ExactMoments.decode(s, f));
     }
-    if (total[0] == 0) {
+    if (total.count() == 0) {
       throw new IllegalArgumentException("cannot fit feature scaling on no examples");
     }
     double[] shift = new double[f];
     double[] scale = new double[f];
     for (int i = 0; i < f; i++) {
       if (STANDARDIZE.equals(method)) {
-        shift[i] = Moments.mean(total, i);
-        scale[i] = Math.sqrt(Moments.m2(total, f, i) / total[0]);
+        shift[i] = total.mean(i);
+        scale[i] = total.deviation(i);
       } else {
-        shift[i] = Moments.min(total, f, i);
-        scale[i] = Moments.max(total, f, i) - shift[i];
+        shift[i] = total.min(i);
+        scale[i] = total.max(i) - shift[i];
       }
       if (scale[i] == 0.0) {
         scale[i] = 1.0;
@@ -217,71 +219,5 @@ public record FeatureScaling(String method, double[] shift, double[] scale)
   @Override
   public String toString() {
     return "FeatureScaling[" + method + ", " + shift.length + " features]";
-  }
-
-  /**
-   * Per-feature moments in one flat array: [n, mean (F), M2 (F), min (F), max (F)], M2 being
-   * the sum of squared deviations from the mean.
-   */
-  static final class Moments {
-    private Moments() {}
-
-    static double[] empty(int f) {
-      double[] s = new double[1 + 4 * f];
-      Arrays.fill(s, 1 + 2 * f, 1 + 3 * f, Double.POSITIVE_INFINITY);
-      Arrays.fill(s, 1 + 3 * f, 1 + 4 * f, Double.NEGATIVE_INFINITY);
-      return s;
-    }
-
-    /** Welford's update with one example. */
-    static void add(double[] s, double[] x, int f) {
-      double n = ++s[0];
-      for (int i = 0; i < f; i++) {
-        double v = x[i];
-        double delta = v - s[1 + i];
-        s[1 + i] += delta / n;
-        s[1 + f + i] += delta * (v - s[1 + i]);
-        s[1 + 2 * f + i] = Math.min(s[1 + 2 * f + i], v);
-        s[1 + 3 * f + i] = Math.max(s[1 + 3 * f + i], v);
-      }
-    }
-
-    /** Chan et al.'s pairwise merge of b into a (a modified in place). */
-    static void merge(double[] a, double[] b, int f) {
-      double na = a[0];
-      double nb = b[0];
-      if (nb == 0) {
-        return;
-      }
-      if (na == 0) {
-        System.arraycopy(b, 0, a, 0, a.length);
-        return;
-      }
-      double n = na + nb;
-      for (int i = 0; i < f; i++) {
-        double delta = b[1 + i] - a[1 + i];
-        a[1 + i] += delta * nb / n;
-        a[1 + f + i] += b[1 + f + i] + delta * delta * na * nb / n;
-        a[1 + 2 * f + i] = Math.min(a[1 + 2 * f + i], b[1 + 2 * f + i]);
-        a[1 + 3 * f + i] = Math.max(a[1 + 3 * f + i], b[1 + 3 * f + i]);
-      }
-      a[0] = n;
-    }
-
-    static double mean(double[] s, int i) {
-      return s[1 + i];
-    }
-
-    static double m2(double[] s, int f, int i) {
-      return s[1 + f + i];
-    }
-
-    static double min(double[] s, int f, int i) {
-      return s[1 + 2 * f + i];
-    }
-
-    static double max(double[] s, int f, int i) {
-      return s[1 + 3 * f + i];
-    }
   }
 }

@@ -14,6 +14,8 @@
  * Spark tasks reach the driver wrapped in a {@code SparkException}; every public method here
  * unwraps them, and callers running their own actions over these frames use
  * {@link org.dptrain.driver.data.DataValidationException#unwrap}. The order of examples, and so
- * the content of blocks, is deterministic: by file name, then position in the file.
+ * the content of blocks, is deterministic: by file name, then position in the file. Feature
+ * scaling is fitted from exact per-feature sums ({@link org.dptrain.driver.data.ExactMoments}), so
+ * it does not depend on the partitioning either.
  */
 package org.dptrain.driver.data;

@@ -55,24 +55,24 @@ public final class MetricsAccumulator {
     int k = outputs;
     for (int c = 0; c < m; c++) {
       int off = c * k;
+      // javac checks switch expressions for exhaustiveness, not switch statements over an enum:
+      // MetricsTest adds examples of every task type
       switch (type) {
-        case MULTICLASS: {
+        case MULTICLASS -> {
           int truth = argmax(y, off, k);
           int pred = argmax(a, off, k);
           confusion[truth * k + pred]++;
           logLossSum -= Math.log(Math.max(a[off + truth], Double.MIN_NORMAL));
-          break;
         }
-        case BINARY: {
+        case BINARY -> {
           int truth = y[off] >= 0.5 ? 1 : 0;
           double p = a[off];
           int pred = p >= 0.5 ? 1 : 0;
           confusion[truth * 2 + pred]++;
           double q = truth == 1 ? p : 1.0 - p;
           logLossSum -= Math.log(Math.max(q, Double.MIN_NORMAL));
-          break;
         }
-        default: {
+        case REGRESSION -> {
           for (int r = 0; r < k; r++) {
             double d = a[off + r] - y[off + r];
             squaredErrorSum += d * d;

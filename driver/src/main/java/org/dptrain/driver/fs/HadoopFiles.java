@@ -33,6 +33,9 @@ import org.dptrain.model.ModelFileException;
  * two steps (a reader between them fails). Our files carry SHA-256 digests of their own.
  */
 public final class HadoopFiles {
+  /** The largest read limit of {@link #readFile}: the most bytes a Java array holds. */
+  public static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
   private final Configuration conf;
 
   /** A store using the given Hadoop configuration (copied). */
@@ -107,7 +110,13 @@ public final class HadoopFiles {
     if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
       throw new ModelFileException("model directory not found: " + name);
     }
-    return ModelFile.decode(name, file -> readFile(new Path(dir, file)));
+    return ModelFile.decode(name, file -> {
+      try {
+        return readFile(new Path(dir, file), ModelFile.maxBytes(file));
+      } catch (FileTooLargeException e) {
+        throw new ModelFileException(e.getMessage(), e);
+      }
+    });
   }
 
   /** A file's name and content. */
@@ -212,13 +221,62 @@ public final class HadoopFiles {
     return true;
   }
 
-  /** The bytes of {@code file}, or null if it does not exist. */
-  public byte[] readFile(Path file) throws IOException {
+  /**
+   * The bytes of {@code file}, or null if it does not exist. The bound is checked twice: against
+   * the size in the file's status before anything is read, and while reading (a file that grows
+   * meanwhile, or a store whose status is wrong, is still refused without reading past it).
+   *
+   * @param maxBytes the most bytes the caller accepts (at most {@value #MAX_ARRAY_BYTES}, what a
+   *     Java array holds)
+   * @throws FileTooLargeException naming the file, its size and the limit
+   */
+  public byte[] readFile(Path file, long maxBytes) throws IOException {
+    if (maxBytes < 0 || maxBytes > MAX_ARRAY_BYTES) {
+      throw new IllegalArgumentException("a read limit must be in [0, " + MAX_ARRAY_BYTES
+          + "], got " + maxBytes);
+    }
     FileSystem fs = fs(file);
     try (InputStream in = fs.open(file)) {
-      return in.readAllBytes();
+      long size = fs.getFileStatus(file).getLen();
+      if (size > maxBytes) {
+        throw new FileTooLargeException(file, size, maxBytes);
+      }
+      // readNBytes grows its buffer as bytes arrive: a short file never allocates the limit
+      byte[] bytes = in.readNBytes((int) maxBytes);
+      if (in.read() != -1) {
+        throw new FileTooLargeException(file, -1, maxBytes);
+      }
+      return bytes;
     } catch (FileNotFoundException e) {
       return null;
+    }
+  }
+
+  /** A file larger than its reader accepts; nothing of it was kept. */
+  public static final class FileTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final long size;
+    private final long limit;
+
+    /**
+     * @param size the file's size in bytes, or -1 when it was found larger only while reading
+     * @param limit the most bytes the reader accepts
+     */
+    public FileTooLargeException(Path file, long size, long limit) {
+      super(file + (size >= 0 ? " has " + size + " bytes" : " holds more bytes than its status"
+          + " says") + ", more than the " + limit + " dptrain reads from it");
+      this.size = size;
+      this.limit = limit;
+    }
+
+    /** The file's size in bytes, or -1 when it was found larger only while reading. */
+    public long size() {
+      return size;
+    }
+
+    /** The most bytes the reader accepts. */
+    public long limit() {
+      return limit;
     }
   }
 

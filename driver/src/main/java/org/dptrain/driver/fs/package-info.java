@@ -9,7 +9,9 @@
  * old one, atomically on the local filesystem (rename(2)) and on HDFS (the NameNode's overwriting
  * rename); object stores such as S3 have no atomic rename, so there a reader may briefly see no
  * pointer. Only JSON and raw little-endian doubles are read back: nothing is ever deserialized as
- * Java or Kryo objects. Names that users give (registry names, checkpoint names) are checked with
+ * Java or Kryo objects. Every read is bounded: {@code readFile(file, maxBytes)} refuses a larger
+ * file from its status before reading and enforces the bound while reading, naming the file, its
+ * size and the limit. Names that users give (registry names, checkpoint names) are checked with
  * {@link org.dptrain.driver.fs.SafeName} before they become path components. A command's local
  * output is checked by {@link org.dptrain.driver.fs.OutputPath}: it must not exist.
  */

@@ -1,20 +1,20 @@
 package org.dptrain.driver.ml;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.dptrain.driver.data.FeatureScaling;
+import org.dptrain.json.BadDocumentException;
+import org.dptrain.json.BoundedJson;
 import org.dptrain.model.Model;
 
 /** What both model classes do with a dptrain {@link Model}. */
 final class MlpModels {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The model.json field holding the feature scaling, as {@code dptrain train} writes it. */
   static final String FEATURE_SCALING = "featureScaling";
   /** What a model object costs beyond its doubles (uid, params, spec), for {@link #estimatedSize}. */
@@ -35,12 +35,7 @@ final class MlpModels {
 
   /** The dptrain model of a forward pass and the JSON text of its extra fields. */
   static Model model(MlpForward forward, String extraJson) {
-    try {
-      JsonNode extra = JSON.readTree(extraJson);
-      return new Model(forward.spec(), forward.weights(), (ObjectNode) extra);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the model's extra fields are not JSON: " + extraJson, e);
-    }
+    return new Model(forward.spec(), forward.weights(), extra(extraJson));
   }
 
   /**
@@ -75,13 +70,27 @@ final class MlpModels {
     return MlpTrainingSummary.of(extra(extraJson).path("training").path("history"));
   }
 
-  /** The extra fields of model.json, parsed. */
+  /**
+   * The extra fields of model.json, parsed with {@link BoundedJson}'s limits.
+   *
+   * @throws IllegalStateException if they are not a bounded JSON object without a key twice
+   */
   static ObjectNode extra(String extraJson) {
     try {
-      return (ObjectNode) JSON.readTree(extraJson);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the model's extra fields are not JSON: " + extraJson, e);
+      JsonNode extra = BoundedJson.readTree(extraJson.getBytes(StandardCharsets.UTF_8),
+          "the model's extra fields");
+      if (!(extra instanceof ObjectNode o)) {
+        throw new IllegalStateException("the model's extra fields are not a JSON object: "
+            + abbreviate(extraJson));
+      }
+      return o;
+    } catch (BadDocumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
   /**

@@ -259,7 +259,8 @@ public final class OnnxExporter {
         graph.addNode(node("Softmax", layer + "/softmax", a, z).toBuilder()
             .addAttribute(intAttribute("axis", -1)).build());
         return;
-      default:
+      case STEP:
+        // NetworkSpec refuses step (it has no useful derivative), so no model holds it
         throw new IllegalArgumentException("activation " + f.id() + " (layer " + l + " of "
             + depth + ") has no ONNX export; exportable activations: sigmoid, tanh, relu,"
             + " leaky_relu, softplus, linear, softmax");

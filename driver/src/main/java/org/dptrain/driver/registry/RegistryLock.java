@@ -10,11 +10,14 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.dptrain.driver.fs.HadoopFiles;
+import org.dptrain.json.BadDocumentException;
+import org.dptrain.json.BoundedJson;
 import org.dptrain.model.ModelFile;
 
 /**
@@ -37,6 +40,8 @@ import org.dptrain.model.ModelFile;
  */
 public final class RegistryLock implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The most bytes read of a lock file (a host name, a pid, a time and a path). */
+  static final long MAX_LOCK_BYTES = 64 << 10;
   /** Slack between a process's recorded start and the lock's time (clock-tick resolution). */
   private static final long START_SLACK_SECONDS = 2;
   /** Above {@link FileSystem#SHUTDOWN_HOOK_PRIORITY} (10) and Spark's own hooks (40). */
@@ -74,17 +79,34 @@ public final class RegistryLock implements AutoCloseable {
     /** The holder a lock file names, or null if its content is not such JSON. */
     public static Holder parse(byte[] bytes) {
       try {
-        JsonNode o = JSON.readTree(bytes);
-        if (o == null || !o.isObject() || !o.path("host").isTextual()
-            || !o.path("pid").canConvertToLong() || !o.path("startedAt").isTextual()) {
-          return null;
-        }
-        return new Holder(o.get("host").asText(), o.get("pid").asLong(),
-            Instant.parse(o.get("startedAt").asText()),
-            o.path("scratch").isTextual() ? o.get("scratch").asText() : null);
-      } catch (IOException | RuntimeException e) {
+        return read(bytes, "the lock file");
+      } catch (BadDocumentException e) {
         return null;
       }
+    }
+
+    /**
+     * The holder a lock file names, read with {@link BoundedJson}.
+     *
+     * @param where the lock file's name in messages
+     * @throws BadDocumentException naming {@code where} and what is wrong: not JSON (or too deep,
+     *     too large, a key twice), or no host, pid and startedAt
+     */
+    public static Holder read(byte[] bytes, String where) throws BadDocumentException {
+      JsonNode o = BoundedJson.readTree(bytes, where);
+      Instant startedAt = null;
+      try {
+        startedAt = Instant.parse(o.path("startedAt").asText());
+      } catch (RuntimeException e) {
+        // named below
+      }
+      if (!o.isObject() || !o.path("host").isTextual() || !o.path("pid").canConvertToLong()
+          || !o.path("pid").isIntegralNumber() || startedAt == null) {
+        throw new BadDocumentException(where + " does not name a lock holder: that takes a JSON"
+            + " object of host, pid and startedAt");
+      }
+      return new Holder(o.get("host").asText(), o.get("pid").asLong(), startedAt,
+          o.path("scratch").isTextual() ? o.get("scratch").asText() : null);
     }
 
     /** E.g. {@code pid 4711 on host build-1 since 2026-11-24T13:00:00Z}. */
@@ -128,13 +150,12 @@ public final class RegistryLock implements AutoCloseable {
       if (store.createExclusive(file, me.toBytes())) {
         return new RegistryLock(store, file, me);
       }
-      byte[] content = store.readFile(file);
-      if (content == null) {
+      LockContent content = LockContent.read(store, file);
+      if (content.gone()) {
         continue; // released between our create and our read
       }
-      Holder other = Holder.parse(content);
-      String who = other == null ? "an unknown holder (the lock file holds no valid JSON)"
-          : other.describe();
+      Holder other = content.holder();
+      String who = content.describe();
       if (breakLock) {
         out.println("warning: --break-lock: removing " + file + ", held by " + who);
       } else if (other != null && other.host().equals(me.host()) && !alive(other)) {
@@ -149,16 +170,56 @@ public final class RegistryLock implements AutoCloseable {
             + " --break-lock (lock file " + file + ")");
       }
       // compare just before deleting: a lock taken meanwhile by another run is left alone
-      if (!Arrays.equals(content, store.readFile(file))) {
+      if (!content.sameAs(LockContent.read(store, file))) {
         continue;
       }
       store.delete(file);
     }
-    byte[] now = store.readFile(file);
-    Holder other = now == null ? null : Holder.parse(now);
+    Holder other = LockContent.read(store, file).holder();
     throw new RegistryLockedException(entry.dir() + " is locked by "
         + (other == null ? "another run" : other.describe()) + ", which took it while this run"
         + " was breaking the old lock (lock file " + file + ")");
+  }
+
+  /**
+   * What a lock file holds, read with a bound of {@value #MAX_LOCK_BYTES} bytes.
+   *
+   * @param bytes its content; null if it is gone or too large to read
+   * @param holder the holder it names, or null
+   * @param problem why it names no holder (naming the file), or null
+   */
+  private record LockContent(byte[] bytes, Holder holder, String problem) {
+    static LockContent read(HadoopFiles store, Path file) throws IOException {
+      byte[] bytes;
+      try {
+        bytes = store.readFile(file, MAX_LOCK_BYTES);
+      } catch (HadoopFiles.FileTooLargeException e) {
+        return new LockContent(null, null, e.getMessage());
+      }
+      if (bytes == null) {
+        return new LockContent(null, null, null);
+      }
+      try {
+        return new LockContent(bytes, Holder.read(bytes, file.toString()), null);
+      } catch (BadDocumentException e) {
+        return new LockContent(bytes, null, e.getMessage());
+      }
+    }
+
+    /** Whether the file is gone. */
+    boolean gone() {
+      return bytes == null && problem == null;
+    }
+
+    /** Whether {@code other} read the same content (a lock not taken meanwhile). */
+    boolean sameAs(LockContent other) {
+      return Arrays.equals(bytes, other.bytes) && Objects.equals(problem, other.problem);
+    }
+
+    /** The holder, or "an unknown holder (why)". */
+    String describe() {
+      return holder != null ? holder.describe() : "an unknown holder (" + problem + ")";
+    }
   }
 
   /** Whether a holder on this host is still running (its pid alive and not reused since). */
@@ -216,13 +277,12 @@ public final class RegistryLock implements AutoCloseable {
     held = false;
     try {
       // after a --break-lock elsewhere the file may name another run now: leave that one's lock
-      byte[] now = store.readFile(file);
-      Holder current = now == null ? null : Holder.parse(now);
-      if (holder.equals(current)) {
+      LockContent now = LockContent.read(store, file);
+      if (holder.equals(now.holder())) {
         store.delete(file);
-      } else if (now != null) {
+      } else if (!now.gone()) {
         System.err.println("dptrain: warning: the lock " + file + " was taken over ("
-            + (current == null ? "unreadable content" : current.describe()) + "); leaving it");
+            + now.describe() + "); leaving it");
       }
     } finally {
       deleteScratch(holder.scratch(), null);

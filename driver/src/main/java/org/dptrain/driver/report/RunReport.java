@@ -216,21 +216,17 @@ public final class RunReport {
 
   /** The validation loss of an epoch in the units of the training loss, or NaN. */
   static double validationLoss(EpochRecord e, Model model) {
-    switch (model.spec().loss()) {
-      case CROSS_ENTROPY:
-      case BINARY_CROSS_ENTROPY:
-        return e.validationMetric("log_loss");
-      case MSE: {
+    return switch (model.spec().loss()) {
+      case CROSS_ENTROPY, BINARY_CROSS_ENTROPY -> e.validationMetric("log_loss");
+      case MSE -> {
         double rmse = e.validationMetric("rmse");
-        return rmse * rmse;
+        yield rmse * rmse;
       }
-      case SSE: {
+      case SSE -> {
         double rmse = e.validationMetric("rmse");
-        return 0.5 * model.spec().outputSize() * rmse * rmse;
+        yield 0.5 * model.spec().outputSize() * rmse * rmse;
       }
-      default:
-        throw new IllegalArgumentException("no validation loss for " + model.spec().loss());
-    }
+    };
   }
 
   private static String validationLossName(Model model) {

@@ -1,6 +1,7 @@
 package org.dptrain.driver.train;
 
 import org.dptrain.gradient.GradientAccumulator;
+import org.dptrain.model.Float64Codec;
 import org.dptrain.optim.Optimizer;
 
 /**
@@ -34,7 +35,7 @@ final class GradientStep {
       throw new TrainingDivergedException(epoch + 1, step + 1, optimizer.stepCount() + 1, bad);
     }
     optimizer.step(w, g);
-    if (!Finite.all(w)) {
+    if (!Float64Codec.allFinite(w)) {
       throw new TrainingDivergedException(epoch + 1, step + 1, optimizer.stepCount(),
           "the weights after the update are not finite");
     }

@@ -1,16 +1,18 @@
 package org.dptrain.driver.train;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.dptrain.json.BadDocumentException;
+import org.dptrain.json.BoundedJson;
 
 /**
  * The metrics log of a run: one {@link EpochRecord} per line of {@value #FILE} in the run
@@ -70,14 +72,23 @@ public final class MetricsLog {
 
   /**
    * Reads a metrics file: its records in file order, numbered consecutively (from 1, or from a
-   * later epoch for a resumed run). Blank lines are skipped.
+   * later epoch for a resumed run). Blank lines are skipped. The file is read with
+   * {@link BoundedJson}'s limits: at most {@link BoundedJson#MAX_DOCUMENT_BYTES} in all, each line
+   * a bounded JSON document without a key twice.
    *
    * @throws IllegalArgumentException naming the file, the line and what is wrong, or a file that
-   *     holds no epoch
+   *     holds no epoch or is too large
    * @throws IOException if the file cannot be read
    */
   public static List<EpochRecord> read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      BoundedJson.checkSize(Files.size(file), BoundedJson.MAX_DOCUMENT_BYTES, file.toString());
+      bytes = BoundedJson.readAtMost(in, BoundedJson.MAX_DOCUMENT_BYTES, file.toString());
+    } catch (BadDocumentException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
     List<EpochRecord> epochs = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
@@ -87,10 +98,9 @@ public final class MetricsLog {
       String where = file + " line " + (i + 1);
       JsonNode o;
       try {
-        o = JSON.readTree(line);
-      } catch (JsonProcessingException e) {
-        throw new IllegalArgumentException(where + " is not valid JSON: "
-            + e.getOriginalMessage(), e);
+        o = BoundedJson.readTree(line.getBytes(StandardCharsets.UTF_8), where);
+      } catch (BadDocumentException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
       EpochRecord r = EpochRecord.fromJson(o, where);
       if (r.epoch() < 1) {

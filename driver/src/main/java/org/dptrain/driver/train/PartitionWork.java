@@ -2,6 +2,7 @@ package org.dptrain.driver.train;
 
 import org.dptrain.data.Block;
 import org.dptrain.gradient.GradientAccumulator;
+import org.dptrain.model.Float64Codec;
 import org.dptrain.network.NetworkSpec;
 import org.dptrain.optim.Optimizer;
 import org.dptrain.train.BatchPlan;
@@ -83,7 +84,7 @@ final class PartitionWork {
       String bad = Finite.check(acc.lossSum(), g);
       if (bad == null) {
         optimizer.step(w, g);
-        bad = Finite.all(w) ? null : "the weights after the update are not finite";
+        bad = Float64Codec.allFinite(w) ? null : "the weights after the update are not finite";
       }
       if (bad != null) {
         return new PartitionResult(partition, count, loss, null, null, 0, t, bad);

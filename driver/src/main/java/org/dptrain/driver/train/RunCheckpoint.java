@@ -19,6 +19,7 @@ import org.dptrain.driver.config.Setting;
 import org.dptrain.driver.config.SettingTable;
 import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.eval.Metrics;
+import org.dptrain.model.Float64Codec;
 import org.dptrain.model.Model;
 import org.dptrain.network.NetworkSpec;
 import org.dptrain.optim.Optimizer;
@@ -98,7 +99,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
       extra.set("featureScaling", scaling.toJson());
     }
     double[] optimizerState = optimizer.state();
-    if (!Finite.all(optimizerState)) {
+    if (!Float64Codec.allFinite(optimizerState)) {
       throw new TrainingDivergedException(p.epoch() + 1, p.step(), optimizer.stepCount(),
           "the optimizer state is no longer finite");
     }

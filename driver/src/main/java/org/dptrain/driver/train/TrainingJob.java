@@ -113,7 +113,7 @@ public final class TrainingJob {
     try {
       Instant started = Instant.now();
       LOG.info("effective configuration: {}", JSON.writeValueAsString(c.toMap()));
-      LOG.info("BLAS on the driver: {}", Blas.describe());
+      Blas.get(); // its first use logs the one line saying which BLAS runs
 
       // data
       LoadedData train = load(spark, c.data().train(), targets, spec);

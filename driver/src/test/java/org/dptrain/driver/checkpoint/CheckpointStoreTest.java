@@ -152,6 +152,73 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void aFileLongerThanTheManifestRecordsIsRefusedWithoutReadingItAll() throws Exception {
+    CheckpointStore store = store(3);
+    store.write(state(10, false));
+    Path opt = dir("ckpt-000000010").resolve("optimizer.bin");
+    long recorded = Files.size(opt);
+    Files.write(opt, new byte[8], java.nio.file.StandardOpenOption.APPEND);
+    assertEquals("ckpt-000000010/optimizer.bin has " + (recorded + 8) + " bytes, manifest.json"
+        + " records " + recorded, assertThrows(CheckpointStore.BadCheckpointException.class,
+            () -> store.read("ckpt-000000010")).getMessage());
+  }
+
+  @Test
+  void aManifestWithAKeyTwiceTooDeepOrTooLargeIsSkippedNamingIt() throws Exception {
+    CheckpointStore store = store(3);
+    store.write(state(10, false));
+    Path manifest = dir("ckpt-000000010").resolve("manifest.json");
+    String good = Files.readString(manifest);
+    Files.writeString(manifest, good.replaceFirst("\\{", "{\"globalStep\": 10,\n"));
+    assertEquals("ckpt-000000010/manifest.json: field 'globalStep' appears twice (lines 1 and 2)",
+        readFails(store));
+    Files.writeString(manifest, "[".repeat(100_000));
+    assertTrue(readFails(store).startsWith("ckpt-000000010/manifest.json is refused: Document"
+        + " nesting depth (65) exceeds the maximum allowed (64)"), readFails(store));
+    Files.write(manifest, new byte[(int) CheckpointStore.MAX_MANIFEST_BYTES + 1]);
+    assertEquals("ckpt-000000010/manifest.json has " + (CheckpointStore.MAX_MANIFEST_BYTES + 1)
+        + " bytes, more than the " + CheckpointStore.MAX_MANIFEST_BYTES + " dptrain reads",
+        readFails(store));
+    Files.writeString(manifest, good.replaceFirst("\"bytes\":[0-9]+", "\"bytes\":1" + "0".repeat(12)));
+    assertTrue(readFails(store).matches("ckpt-000000010/manifest.json records 10{12} bytes for"
+        + " [a-z.-]+; dptrain reads 0 to [0-9]+"), readFails(store));
+  }
+
+  @Test
+  void aStateWithAKeyTwiceIsRefusedNamingIt() throws Exception {
+    CheckpointStore store = store(3);
+    store.write(state(10, false));
+    Path dir = dir("ckpt-000000010");
+    byte[] state = "{\"step\": 1,\n\"step\": 2}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String manifest = Files.readString(dir.resolve("manifest.json"));
+    long oldBytes = Files.size(dir.resolve("state.json"));
+    String oldSha = org.dptrain.model.ModelFile.sha256(Files.readAllBytes(dir.resolve("state.json")));
+    Files.write(dir.resolve("state.json"), state);
+    Files.writeString(dir.resolve("manifest.json"), manifest
+        .replace("\"bytes\":" + oldBytes + ",\"sha256\":\"" + oldSha + "\"", "\"bytes\":"
+            + state.length + ",\"sha256\":\"" + org.dptrain.model.ModelFile.sha256(state) + "\""));
+    assertEquals("ckpt-000000010/state.json: field 'step' appears twice (lines 1 and 2)",
+        readFails(store));
+  }
+
+  @Test
+  void aLatestMarkerTooLargeToBeANameIsIgnored() throws Exception {
+    CheckpointStore store = store(3);
+    store.write(state(10, false));
+    Files.write(dir("latest"), new byte[(int) CheckpointStore.MAX_LATEST_BYTES + 1]);
+    CheckpointStore.Scan scan = store.newestGood();
+    assertEquals("ckpt-000000010", scan.newest().name());
+    assertEquals(List.of(store.root() + "/latest has " + (CheckpointStore.MAX_LATEST_BYTES + 1)
+        + " bytes, more than the " + CheckpointStore.MAX_LATEST_BYTES + " dptrain reads from it,"
+        + " not a checkpoint name; ignoring it"), scan.problems());
+  }
+
+  private static String readFails(CheckpointStore store) {
+    return assertThrows(CheckpointStore.BadCheckpointException.class,
+        () -> store.read("ckpt-000000010")).getMessage();
+  }
+
+  @Test
   void aStagingDirectoryIsIgnoredAndALatestNamingAMissingCheckpointReported() throws Exception {
     CheckpointStore store = store(3);
     store.write(state(10, false));

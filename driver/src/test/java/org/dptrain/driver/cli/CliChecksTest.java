@@ -112,6 +112,17 @@ class CliChecksTest {
   }
 
   @Test
+  void evaluateAndPredictSayNumFeaturesDefaultsToTheModelsWidth() {
+    for (String command : List.of("evaluate", "predict")) {
+      Run r = cli(command, "--help");
+      assertEquals(0, r.code(), r.err());
+      String text = r.out().replaceAll("\\s+", " ");
+      assertTrue(text.contains("--num-features=N Feature count (libsvm; default: the model's"
+          + " width, which any other value must equal)"), text);
+    }
+  }
+
+  @Test
   void modelsAreReadThroughTheHadoopFileLayer() throws Exception {
     Path dir = tmp.resolve("model");
     Files.createDirectories(dir);

@@ -40,6 +40,27 @@ class FeatureScalingTest {
   }
 
   @Test
+  void theScalingIsTheSameBitsWhateverThePartitionCount() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    double[][] x = new double[97][3];
+    Double[] y = new Double[x.length];
+    for (int j = 0; j < x.length; j++) {
+      x[j][0] = r.nextGaussian() * 1e3 + 0.1;
+      x[j][1] = (r.nextDouble() - 0.5) * 1e-200;
+      x[j][2] = 1e12 + r.nextInt(50) * 0.3;
+      y[j] = 0.0;
+    }
+    for (String method : FeatureScaling.METHODS) {
+      FeatureScaling one = FeatureScaling.fit(memory("mem", 1, x, y), method);
+      for (int partitions : new int[] {2, 3, 7, 97}) {
+        // record equality compares the doubles bit for bit (Arrays.equals)
+        assertEquals(one, FeatureScaling.fit(memory("mem", partitions, x, y), method),
+            method + " with " + partitions + " partitions");
+      }
+    }
+  }
+
+  @Test
   void fitValidatesFeatures() {
     LoadedData data = memory("mem", 1, new double[][] {{1, 2}, {Double.NaN, 2}},
         new Double[] {0.0, 0.0});

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -20,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
 import org.dptrain.model.ModelFileException;
@@ -119,14 +122,80 @@ class HadoopFilesTest {
   @Test
   void filesAreReplacedWhole() throws IOException {
     Path f = store.path(tmp.resolve("d").resolve("latest").toString());
-    assertNull(store.readFile(f));
+    assertNull(store.readFile(f, 100));
     store.writeFile(f, "one".getBytes(StandardCharsets.UTF_8), false);
     FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
         () -> store.writeFile(f, "two".getBytes(StandardCharsets.UTF_8), false));
     assertEquals(f + " exists", e.getMessage());
     store.writeFile(f, "three".getBytes(StandardCharsets.UTF_8), true);
-    assertEquals("three", new String(store.readFile(f), StandardCharsets.UTF_8));
+    assertEquals("three", new String(store.readFile(f, 100), StandardCharsets.UTF_8));
     assertEquals(List.of("latest"), namesIn(tmp.resolve("d")));
+  }
+
+  @Test
+  void readFileRefusesMoreThanItsLimitNamingFileSizeAndLimit() throws IOException {
+    Path f = store.path(tmp.resolve("ten").toString());
+    store.writeFile(f, "0123456789".getBytes(StandardCharsets.UTF_8), false);
+    assertEquals("0123456789", new String(store.readFile(f, 10), StandardCharsets.UTF_8));
+    HadoopFiles.FileTooLargeException e = assertThrows(HadoopFiles.FileTooLargeException.class,
+        () -> store.readFile(f, 9));
+    assertEquals(f + " has 10 bytes, more than the 9 dptrain reads from it", e.getMessage());
+    assertEquals(10, e.size());
+    assertEquals(9, e.limit());
+    assertEquals("a read limit must be in [0, " + HadoopFiles.MAX_ARRAY_BYTES + "], got -1",
+        assertThrows(IllegalArgumentException.class, () -> store.readFile(f, -1)).getMessage());
+  }
+
+  @Test
+  void readFileEnforcesItsLimitWhileReadingWhenTheStatusIsWrong() throws IOException {
+    Configuration conf = new Configuration();
+    conf.set("fs.lying.impl", ZeroLengthStatusFileSystem.class.getName());
+    conf.setBoolean("fs.lying.impl.disable.cache", true);
+    HadoopFiles lying = new HadoopFiles(conf);
+    Files.writeString(tmp.resolve("ten"), "0123456789");
+    Path f = lying.path("lying://" + tmp.resolve("ten"));
+    assertEquals(0, lying.fs(f).getFileStatus(f).getLen(), "the status says empty");
+    assertEquals("0123456789", new String(lying.readFile(f, 10), StandardCharsets.UTF_8));
+    HadoopFiles.FileTooLargeException e = assertThrows(HadoopFiles.FileTooLargeException.class,
+        () -> lying.readFile(f, 9));
+    assertEquals(f + " holds more bytes than its status says, more than the 9 dptrain reads from"
+        + " it", e.getMessage());
+    assertEquals(-1, e.size());
+  }
+
+  @Test
+  void readModelBoundsModelJsonBeforeReadingIt() throws IOException {
+    Path dir = store.path(tmp.resolve("huge").toString());
+    store.writeModel(dir, model(1.0));
+    java.nio.file.Path json = tmp.resolve("huge").resolve(ModelFile.MODEL_JSON);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(json.toFile(), "rw")) {
+      f.setLength(org.dptrain.json.BoundedJson.MAX_DOCUMENT_BYTES + 1); // sparse: no disk used
+    }
+    ModelFileException e = assertThrows(ModelFileException.class, () -> store.readModel(dir));
+    assertEquals(new Path(dir, ModelFile.MODEL_JSON) + " has "
+        + (org.dptrain.json.BoundedJson.MAX_DOCUMENT_BYTES + 1) + " bytes, more than the "
+        + org.dptrain.json.BoundedJson.MAX_DOCUMENT_BYTES + " dptrain reads from it",
+        e.getMessage());
+  }
+
+  /** The local filesystem under scheme {@code lying:}, whose status says every file is empty. */
+  public static final class ZeroLengthStatusFileSystem extends RawLocalFileSystem {
+    @Override
+    public URI getUri() {
+      return URI.create("lying:///");
+    }
+
+    @Override
+    public String getScheme() {
+      return "lying";
+    }
+
+    @Override
+    public FileStatus getFileStatus(Path p) throws IOException {
+      FileStatus s = super.getFileStatus(p);
+      return new FileStatus(0, s.isDirectory(), s.getReplication(), s.getBlockSize(),
+          s.getModificationTime(), s.getPath());
+    }
   }
 
   @Test
@@ -134,7 +203,7 @@ class HadoopFilesTest {
     Path lock = store.path(tmp.resolve("lock").toString());
     assertTrue(store.createExclusive(lock, "a".getBytes(StandardCharsets.UTF_8)));
     assertFalse(store.createExclusive(lock, "b".getBytes(StandardCharsets.UTF_8)));
-    assertEquals("a", new String(store.readFile(lock), StandardCharsets.UTF_8));
+    assertEquals("a", new String(store.readFile(lock, 100), StandardCharsets.UTF_8));
     store.delete(lock);
     assertFalse(store.exists(lock));
   }

@@ -133,8 +133,9 @@ class RegistryLockTest {
     Files.writeString(lockFile(), "");
     RegistryLockedException empty = assertThrows(RegistryLockedException.class,
         () -> RegistryLock.acquire(store, r, null, false, print));
-    assertTrue(empty.getMessage().startsWith(r.dir() + " is locked by an unknown holder (the lock"
-        + " file holds no valid JSON); "), empty.getMessage());
+    assertTrue(empty.getMessage().startsWith(r.dir() + " is locked by an unknown holder ("
+        + r.dir() + "/.lock does not name a lock holder: that takes a JSON object of host, pid"
+        + " and startedAt); "), empty.getMessage());
     assertEquals("", out.toString(StandardCharsets.UTF_8));
 
     try (RegistryLock broken = RegistryLock.acquire(store, r, null, true, print)) {
@@ -142,8 +143,38 @@ class RegistryLockTest {
           RegistryLock.Holder.parse(Files.readAllBytes(lockFile())).pid());
     }
     assertEquals("warning: --break-lock: removing " + r.dir() + "/.lock, held by an unknown holder"
-        + " (the lock file holds no valid JSON)\n", out.toString(StandardCharsets.UTF_8));
+        + " (" + r.dir() + "/.lock does not name a lock holder: that takes a JSON object of host,"
+        + " pid and startedAt)\n", out.toString(StandardCharsets.UTF_8));
     assertFalse(Files.exists(lockFile()));
+  }
+
+  @Test
+  void aDuplicateKeyTooDeepOrTooLargeLockIsNamedAndBreakable() throws Exception {
+    Registry r = entry();
+    Files.createDirectories(tmp.resolve("churn"));
+    String lock = r.dir() + "/.lock";
+    Files.writeString(lockFile(), "{\"host\": \"h\",\n \"pid\": 1, \"pid\": 2,"
+        + " \"startedAt\": \"2026-11-24T13:00:00Z\"}");
+    assertTrue(refusal(r).startsWith(r.dir() + " is locked by an unknown holder (" + lock
+        + ": field 'pid' appears twice (line 2, columns 2 and 12)); "), refusal(r));
+    Files.writeString(lockFile(), "[".repeat(1000));
+    assertTrue(refusal(r).startsWith(r.dir() + " is locked by an unknown holder (" + lock
+        + " is refused: Document nesting depth (65) exceeds the maximum allowed (64)"),
+        refusal(r));
+    Files.write(lockFile(), new byte[(int) RegistryLock.MAX_LOCK_BYTES + 1]);
+    assertTrue(refusal(r).startsWith(r.dir() + " is locked by an unknown holder (" + lock
+        + " has " + (RegistryLock.MAX_LOCK_BYTES + 1) + " bytes, more than the "
+        + RegistryLock.MAX_LOCK_BYTES + " dptrain reads from it); "), refusal(r));
+    try (RegistryLock broken = RegistryLock.acquire(store, r, null, true, print)) {
+      assertEquals(ProcessHandle.current().pid(),
+          RegistryLock.Holder.parse(Files.readAllBytes(lockFile())).pid());
+    }
+    assertFalse(Files.exists(lockFile()));
+  }
+
+  private String refusal(Registry r) {
+    return assertThrows(RegistryLockedException.class,
+        () -> RegistryLock.acquire(store, r, null, false, print)).getMessage();
   }
 
   @Test

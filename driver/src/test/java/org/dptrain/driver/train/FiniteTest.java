@@ -1,30 +1,12 @@
 package org.dptrain.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The per-step divergence checks, on the edge values of float64 (no Spark). */
+/** The per-step divergence check and its message (no Spark). */
 class FiniteTest {
-  @Test
-  void onlyNanAndInfinitiesAreNotFinite() {
-    assertTrue(Finite.all(new double[0]));
-    assertTrue(Finite.all(new double[] {0.0, -0.0, Double.MAX_VALUE, -Double.MAX_VALUE,
-        Double.MIN_VALUE, Double.MIN_NORMAL, 1e308, -1e-320}));
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY, Double.longBitsToDouble(0xfff8000000000001L)}) {
-      double[] v = new double[1001];
-      v[1000] = bad;
-      assertFalse(Finite.all(v), Double.toString(bad));
-      v[1000] = 0;
-      v[0] = bad;
-      assertFalse(Finite.all(v), Double.toString(bad));
-    }
-  }
-
   @Test
   void aStepNamesWhatIsNotFinite() {
     double[] g = {0.5, -1.0, 2.0};
