@@ -8,19 +8,13 @@
 #   scripts/bench-sync.sh --partitions 2,16 --sync driver,allreduce --epochs 2
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-data=""
-if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then data="$1"; shift; fi
-if [ -z "$data" ]; then
-  for d in "$DPTRAIN_HOME/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist; do
-    [ -f "$d/train-images-idx3-ubyte.gz" ] && { data="$d"; break; }
-  done
-fi
-[ -n "$data" ] || die "Fashion-MNIST not found: pass its directory, or apt-get install dataset-fashion-mnist"
-ensure_built
+data="$(fashion_mnist_dir "${1:-}")" || exit 2
+if [ "${1:-}" = "$data" ]; then shift; fi
+ensure_built bench
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 echo "## $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 java @"$DPTRAIN_HOME/conf/java-options" -Xmx6g ${DPTRAIN_JAVA_OPTS:-} \
   -Dlog4j2.configurationFile="$DPTRAIN_HOME/conf/log4j2.properties" \
-  -cp "$(module_classpath driver)" org.dptrain.driver.bench.SyncModeBenchmark "$data" "$@" 2>&1 \
+  -cp "$(module_classpath bench)" org.dptrain.driver.bench.SyncModeBenchmark "$data" "$@" 2>&1 \
   | grep --line-buffered -v 'incubator modules'
 echo "## done, load $(cut -d' ' -f1-3 /proc/loadavg)"

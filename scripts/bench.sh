@@ -9,14 +9,8 @@
 #   scripts/bench.sh --local-steps 1,8,32 --epochs 8 --mlpc-iterations 100
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-data=""
-if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then data="$1"; shift; fi
-if [ -z "$data" ]; then
-  for d in "$DPTRAIN_HOME/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist; do
-    [ -f "$d/train-images-idx3-ubyte.gz" ] && { data="$d"; break; }
-  done
-fi
-[ -n "$data" ] || die "Fashion-MNIST not found: pass its directory, or apt-get install dataset-fashion-mnist"
+data="$(fashion_mnist_dir "${1:-}")" || exit 2
+if [ "${1:-}" = "$data" ]; then shift; fi
 ensure_built bench
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 echo "## $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"

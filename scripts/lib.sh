@@ -47,6 +47,24 @@ ensure_built() {
 
 # The classpath of a module (trainer, driver or bench): its classes plus its dependencies (for
 # bench, these include the driver's and the trainer's jars and Spark).
+# The Fashion-MNIST folder for the benchmark scripts: $1 when it is given and not an option, else
+# ../shared/data/fashion-mnist, else the Debian package's (dataset-fashion-mnist). The caller
+# shifts $1 away when it was the folder: [ "${1:-}" = "$data" ] && shift
+fashion_mnist_dir() {
+  if [ -n "${1:-}" ] && [ "${1#--}" = "$1" ]; then
+    echo "$1"
+    return 0
+  fi
+  local d
+  for d in "$DPTRAIN_HOME/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist; do
+    if [ -f "$d/train-images-idx3-ubyte.gz" ]; then
+      echo "$d"
+      return 0
+    fi
+  done
+  die "Fashion-MNIST not found: pass its directory, or apt-get install dataset-fashion-mnist"
+}
+
 module_classpath() {
   local m="$1"
   echo "$DPTRAIN_HOME/$m/target/classes:$(cat "$DPTRAIN_HOME/$m/target/classpath.txt")"
