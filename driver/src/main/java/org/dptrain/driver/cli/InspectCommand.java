@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,14 +26,14 @@ final class InspectCommand implements Callable<Integer> {
     System.out.println("loss       " + m.spec().loss().id());
     System.out.println("parameters " + m.spec().numParams() + " (weights.bin verified)");
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    for (String key : new String[] {"task", "featureScaling", "training", "metrics",
+    for (String key : new String[] {"task", FeatureScaling.MODEL_FIELD, "training", "metrics",
         "provenance"}) {
       JsonNode v = m.extra().get(key);
       if (v == null) {
         continue;
       }
-      if (key.equals("featureScaling")) {
-        System.out.println("scaling    " + v.path("method").asText());
+      if (key.equals(FeatureScaling.MODEL_FIELD)) {
+        System.out.println("scaling    " + FeatureScaling.of(m).method());
       } else if (v.isValueNode()) {
         System.out.println(String.format("%-10s %s", key, v.asText()));
       } else {

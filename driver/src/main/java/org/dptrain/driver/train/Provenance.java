@@ -36,7 +36,7 @@ public final class Provenance {
     extra.put("task", targets.type().name().toLowerCase(Locale.ROOT));
     extra.put("numFeatures", spec.inputSize());
     if (scaling != null) {
-      extra.set("featureScaling", scaling.toJson());
+      scaling.writeTo(extra);
     }
     ObjectNode provenance = extra.putObject("provenance");
     provenance.put("dptrainVersion", version());

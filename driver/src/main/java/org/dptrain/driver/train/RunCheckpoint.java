@@ -95,7 +95,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     long t0 = System.nanoTime();
     ObjectNode extra = JsonNodeFactory.instance.objectNode();
     if (scaling != null) {
-      extra.set("featureScaling", scaling.toJson());
+      scaling.writeTo(extra);
     }
     double[] optimizerState = optimizer.state();
     if (!Finite.all(optimizerState)) {
@@ -251,8 +251,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
    * or null for none.
    */
   static FeatureScaling scaling(CheckpointStore.Loaded c) {
-    JsonNode f = c.state().model().extra().get("featureScaling");
-    return f == null || f.isNull() ? null : FeatureScaling.fromJson(f);
+    return FeatureScaling.of(c.state().model());
   }
 
   /**
