@@ -68,6 +68,24 @@ public interface MlpModel extends Params, MLWritable, HasTrainingSummary<MlpTrai
   }
 
   /**
+   * The summary of the fit that made this model ({@link HasTrainingSummary}'s, redeclared here
+   * because Py4J, which PySpark calls the model through, does not find default methods of an
+   * interface's superinterfaces).
+   *
+   * @throws org.apache.spark.SparkException when the model has none
+   */
+  @Override
+  default MlpTrainingSummary summary() {
+    return HasTrainingSummary.super.summary();
+  }
+
+  /** Whether the model has a training summary (redeclared for Py4J, as {@link #summary()}). */
+  @Override
+  default boolean hasSummary() {
+    return HasTrainingSummary.super.hasSummary();
+  }
+
+  /**
    * Nothing to write: the summary is the model's training history, which {@link #write()} saves
    * in model.json. (Spark Connect's ML cache calls this when it registers a model with a
    * summary, and fails for a class that does not override it.)
