@@ -67,6 +67,7 @@ def test_keyword_only_constructor_setters_and_getters(spark):
     est.setParams(optimizer="adam", batchSize=8)
     assert (est.getOptimizer(), est.getBatchSize()) == ("adam", 8)
     assert "learningRate" in est.explainParams()
+    assert est.getSync() == "driver" and est.setSync("allreduce").getSync() == "allreduce"
 
 
 def test_a_bad_value_is_refused_when_set_with_the_java_message(spark):
@@ -80,6 +81,8 @@ def test_a_bad_value_is_refused_when_set_with_the_java_message(spark):
         est.setParams(layers=[4, 0])
     with pytest.raises(ValueError, match="loss 'mse' is not one this estimator trains"):
         est.setLoss("mse")
+    with pytest.raises(ValueError, match="unknown sync 'ring'; valid names: driver, allreduce"):
+        est.setSync("ring")
     with pytest.raises(TypeError):
         est.setEpochs("many")
 
@@ -118,6 +121,9 @@ def test_a_regressor_fits_and_predicts(spark):
     rmse = RegressionEvaluator(metricName="rmse").evaluate(out)
     assert rmse < 1.0, rmse
     assert len(model.trainingHistory) == 4
+    # the allreduce mode trains the same bits as the driver mode (the JVM's promise, seen here)
+    allreduce = MlpRegressor(sync="allreduce", **REGRESSOR_PARAMS).fit(data)
+    assert predictions(allreduce.transform(data)) == predictions(out)
 
 
 def test_models_and_estimators_save_and_load_in_python(spark, blobs, fitted, tmp_path):

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.dptrain.data.Block;
 import org.dptrain.driver.data.BlockStacker;
 import org.dptrain.driver.data.DataLoader;
+import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.driver.data.LoadedData;
 import org.dptrain.driver.data.Targets;
 import org.dptrain.driver.eval.Evaluator;
@@ -55,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
       LoadedData d = DataLoader.loadForModel(spark, dataArgs.options(data), targets,
           m.spec().inputSize());
       JavaRDD<Block> blocks = BlockStacker.stack(d, targets,
-          partitions != null ? partitions : sc.defaultParallelism(), ModelScaling.of(m));
+          partitions != null ? partitions : sc.defaultParallelism(), FeatureScaling.of(m));
       Metrics metrics = Evaluator.evaluate(sc, blocks, m.spec(), m.weights(), targets.type());
       blocks.unpersist(false);
       if (json) {

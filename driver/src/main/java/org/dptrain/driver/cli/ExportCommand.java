@@ -45,7 +45,7 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OnnxElementType type = OnnxElementType.parse(dtype);
     Model m = model.read();
-    FeatureScaling scaling = ModelScaling.of(m);
+    FeatureScaling scaling = FeatureScaling.of(m);
     ModelProto proto = OnnxExporter.toOnnx(m, scaling, type, Provenance.version());
     Path file = Paths.get(onnx).toAbsolutePath().normalize();
     long bytes = OnnxExporter.write(proto, file, force);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dptrain.driver.data.FeatureScaling;
 import org.dptrain.model.Model;
 import org.dptrain.model.ModelFile;
 import picocli.CommandLine.Command;
@@ -31,14 +32,14 @@ final class InspectCommand implements Callable<Integer> {
       System.out.println("classes    " + String.join(", ", classes));
     }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    for (String key : new String[] {"task", "featureScaling", "training", "metrics",
+    for (String key : new String[] {"task", FeatureScaling.MODEL_FIELD, "training", "metrics",
         "provenance"}) {
       JsonNode v = m.extra().get(key);
       if (v == null) {
         continue;
       }
-      if (key.equals("featureScaling")) {
-        System.out.println("scaling    " + v.path("method").asText());
+      if (key.equals(FeatureScaling.MODEL_FIELD)) {
+        System.out.println("scaling    " + FeatureScaling.of(m).method());
       } else if (v.isValueNode()) {
         System.out.println(String.format("%-10s %s", key, v.asText()));
       } else {

@@ -79,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       LoadedData d = DataLoader.loadForModel(spark,
           dataArgs.options(data).withLabelsOptional(true), targets, spec.inputSize());
-      FeatureScaling scaling = ModelScaling.of(m);
+      FeatureScaling scaling = FeatureScaling.of(m);
       Broadcast<double[]> bw = sc.broadcast(m.weights());
       TaskType type = targets.type();
       boolean vectors = targets.labelWidth() > 1;

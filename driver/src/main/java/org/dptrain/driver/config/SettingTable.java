@@ -181,7 +181,7 @@ public final class SettingTable {
       .help("1 = merge partials on the driver; d >= 2 = in a tree of depth d"));
   /** Not a trajectory setting: both schemes give the same bits and the same resume positions. */
   public static final Setting<SyncMode> SYNC = declare(Setting.of("sync",
-      Codec.choice(SyncMode.class, "sync")).label("MODE")
+      Codec.choice(SyncMode.class, "sync")).param("sync").label("MODE")
       .defaultValue(SyncMode.DEFAULT)
       .help("How partials become one update: " + Names.valid(SyncMode.class) + " (driver = a"
           + " Spark job per synchronisation through the driver; allreduce = one barrier stage"

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
+import org.dptrain.model.Model;
 
 /**
  * A per-feature affine map x' = (x - shift) / scale, fitted on training data and stored with the
@@ -38,6 +39,8 @@ public record FeatureScaling(String method, double[] shift, double[] scale)
   public static final String MINMAX = "minmax";
   /** The methods, as named in configuration and model files. */
   public static final List<String> METHODS = List.of(STANDARDIZE, MINMAX);
+  /** The field of a model's extra fields (model.json, checkpoints) that holds its scaling. */
+  public static final String MODEL_FIELD = "featureScaling";
 
   /** @throws IllegalArgumentException naming the bad method, length or value */
   public FeatureScaling {
@@ -162,6 +165,23 @@ public record FeatureScaling(String method, double[] shift, double[] scale)
       c.add(v);
     }
     return node;
+  }
+
+  /**
+   * The feature scaling {@code model} was trained with (its {@value #MODEL_FIELD} field, as
+   * {@link #writeTo} records it), or null when it has none (the field absent or JSON null). Every
+   * reader of a model's scaling goes through here.
+   *
+   * @throws IllegalArgumentException if the field is malformed (see {@link #fromJson})
+   */
+  public static FeatureScaling of(Model model) {
+    JsonNode node = model.extra().get(MODEL_FIELD);
+    return node == null || node.isNull() ? null : fromJson(node);
+  }
+
+  /** Records this scaling in a model's extra fields, where {@link #of(Model)} reads it. */
+  public void writeTo(ObjectNode extra) {
+    extra.set(MODEL_FIELD, toJson());
   }
 
   /**

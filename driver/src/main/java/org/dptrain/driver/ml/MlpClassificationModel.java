@@ -1,6 +1,5 @@
 package org.dptrain.driver.ml;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -8,19 +7,13 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.dptrain.activation.Activation;
 import org.dptrain.loss.Loss;
 import org.dptrain.model.Model;
 import org.dptrain.network.NetworkSpec;
-import scala.Option;
 import scala.Tuple3;
 
 /**
@@ -47,16 +40,12 @@ import scala.Tuple3;
  * finds this class's static {@link #read()} and gets identical predictions, double for double.
  */
 public final class MlpClassificationModel
-    extends ProbabilisticClassificationModel<Vector, MlpClassificationModel>
-    implements MLWritable, HasTrainingSummary<MlpTrainingSummary> {
+    extends ProbabilisticClassificationModel<Vector, MlpClassificationModel> implements MlpModel {
   private static final long serialVersionUID = 1L;
 
   // Assigned lazily by uid() while the superclass constructor runs; no initializer on purpose.
   private String uid;
-  // Null only in a model made by the no-argument constructor (for Spark Connect's service loader).
-  private final MlpForward forward;
-  private final String extraJson;
-  private Option<MlpTrainingSummary> trainingSummary;
+  private final MlpModelState state;
   private final boolean binary;
 
   /**
@@ -82,22 +71,18 @@ public final class MlpClassificationModel
   private MlpClassificationModel(Uids.Passed passed, Model model) {
     super();
     Uids.check(passed, uid());
-    trainingSummary = Option.empty();
     if (model == null) {
       this.binary = false;
-      this.forward = null;
-      this.extraJson = "{}";
+      this.state = MlpModelState.empty(getClass());
       return;
     }
-    NetworkSpec spec = model.spec();
-    if (spec.loss() != Loss.CROSS_ENTROPY && spec.loss() != Loss.BINARY_CROSS_ENTROPY) {
-      throw new IllegalArgumentException("a " + spec.loss().id() + " model is a regression"
-          + " model, not a classifier (" + spec + "); use MlpRegressionModel");
+    Loss loss = model.spec().loss();
+    if (loss != Loss.CROSS_ENTROPY && loss != Loss.BINARY_CROSS_ENTROPY) {
+      throw new IllegalArgumentException("a " + loss.id() + " model is a regression model, not a"
+          + " classifier (" + model.spec() + "); use MlpRegressionModel");
     }
-    this.binary = spec.loss() == Loss.BINARY_CROSS_ENTROPY;
-    this.forward = new MlpForward(spec, model.weights().clone(), MlpModels.scaling(model));
-    this.extraJson = model.extra().toString();
-    setSummary(Option.apply(MlpModels.summary(extraJson)));
+    this.binary = loss == Loss.BINARY_CROSS_ENTROPY;
+    this.state = MlpModelState.of(getClass(), model);
   }
 
   @Override
@@ -108,29 +93,9 @@ public final class MlpClassificationModel
     return uid;
   }
 
-  private MlpForward forward() {
-    return MlpModels.require(forward, getClass());
-  }
-
-  /** The network: layers, activations, loss. */
-  public NetworkSpec spec() {
-    return forward().spec();
-  }
-
-  /** The layer sizes n_0 (the input), n_1, ..., n_L. */
-  public int[] layers() {
-    return spec().layers();
-  }
-
-  /**
-   * The per-epoch records of the fit that made this model, as a JSON array of objects (epoch,
-   * step, trainLoss, learningRate, examples, seconds, syncs); {@code []} for a model wrapped from
-   * a {@code dptrain train} run directory, whose history is its metrics.jsonl. Saved and loaded
-   * with the model.
-   */
-  public String trainingHistoryJson() {
-    forward();
-    return MlpModels.historyJson(extraJson);
+  @Override
+  public MlpModelState mlpState() {
+    return state;
   }
 
   /**
@@ -139,48 +104,7 @@ public final class MlpClassificationModel
    */
   @Override
   public long estimatedSize() {
-    return MlpModels.estimatedSize(forward, extraJson);
-  }
-
-  /** Spark's field of {@link HasTrainingSummary} (implemented here because this is Java). */
-  @Override
-  public Option<MlpTrainingSummary> trainingSummary() {
-    return trainingSummary;
-  }
-
-  @Override
-  public void trainingSummary_$eq(Option<MlpTrainingSummary> summary) {
-    trainingSummary = summary;
-  }
-
-  /**
-   * Nothing to write: the summary is the model's training history, which {@link #write()} saves
-   * in model.json. (Spark Connect's ML cache calls this when it registers a model with a
-   * summary, and fails for a class that does not override it.)
-   */
-  @Override
-  public void saveSummary(String path) {}
-
-  /**
-   * Restores the summary from the model's own training history ({@code dataset} is not needed):
-   * what Spark Connect calls when a client asks for the summary of a model it had offloaded.
-   */
-  @Override
-  public void loadSummary(String path, Dataset<Row> dataset) {
-    setSummary(Option.apply(MlpModels.summary(extraJson)));
-  }
-
-  /**
-   * The model as dptrain stores it: spec, weights (a copy) and the extra fields of model.json
-   * (task, numFeatures, featureScaling, training, provenance).
-   */
-  public Model toModel() {
-    return MlpModels.model(forward(), extraJson);
-  }
-
-  /** The extra fields of model.json (a copy). */
-  public ObjectNode extra() {
-    return toModel().extra();
+    return state.estimatedSize();
   }
 
   /** K: the softmax's outputs, or 2 for one sigmoid output. */
@@ -204,7 +128,7 @@ public final class MlpClassificationModel
   @Override
   public Vector predictRaw(Vector features) {
     double[] z = new double[spec().outputSize()];
-    forward().forward(features, true, z);
+    state.forward().forward(features, true, z);
     return binary ? Vectors.dense(-z[0], z[0]) : Vectors.dense(z);
   }
 
@@ -236,15 +160,14 @@ public final class MlpClassificationModel
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    MlpModels.checkWidth(schema, getFeaturesCol(), numFeatures());
+    MlpModelState.checkWidth(schema, getFeaturesCol(), numFeatures());
     return super.transformSchema(schema);
   }
 
   @Override
   public MlpClassificationModel copy(ParamMap extra) {
-    MlpClassificationModel copied =
-        new MlpClassificationModel(Uids.pass(uid()), forward == null ? null : toModel());
-    return copyValues(copied, extra).setParent(parent());
+    return copyValues(new MlpClassificationModel(Uids.pass(uid()), state.toModelOrNull()), extra)
+        .setParent(parent());
   }
 
   /**
@@ -268,11 +191,6 @@ public final class MlpClassificationModel
     return new Tuple3<>(model, model.getProbabilityCol(), model.getPredictionCol());
   }
 
-  @Override
-  public MLWriter write() {
-    return new MlpModelWriter(this, toModel());
-  }
-
   /** The reader {@code PipelineModel.load} finds by reflection. */
   public static MLReader<MlpClassificationModel> read() {
     return new MlpModelReader<>(MlpClassificationModel.class, MlpClassificationModel::new);
@@ -291,7 +209,7 @@ public final class MlpClassificationModel
    */
   @Override
   public String toString() {
-    if (forward == null) {
+    if (state.isEmpty()) {
       return "MlpClassificationModel: uid=" + uid() + ", no network (service-loader instance)";
     }
     return "MlpClassificationModel: uid=" + uid() + ", " + spec() + ", numClasses="

@@ -6,11 +6,9 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.dptrain.loss.Loss;
 
@@ -45,7 +43,7 @@ import org.dptrain.loss.Loss;
  */
 public final class MlpClassifier
     extends ProbabilisticClassifier<Vector, MlpClassifier, MlpClassificationModel>
-    implements MlpParams<MlpClassifier>, MLWritable {
+    implements MlpParams<MlpClassifier>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   private static final List<Loss> LOSSES = List.of(Loss.CROSS_ENTROPY, Loss.BINARY_CROSS_ENTROPY);
 
@@ -99,11 +97,6 @@ public final class MlpClassifier
   @Override
   public MlpClassifier copy(ParamMap extra) {
     return defaultCopy(extra);
-  }
-
-  @Override
-  public MLWriter write() {
-    return new DefaultParamsWriter(this);
   }
 
   /** The reader Spark's {@code Pipeline.load} finds by reflection. */

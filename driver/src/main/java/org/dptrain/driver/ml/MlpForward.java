@@ -48,6 +48,11 @@ final class MlpForward implements Serializable {
     return spec;
   }
 
+  /** The feature scaling applied first, or null. */
+  FeatureScaling scaling() {
+    return scaling;
+  }
+
   /** The flat parameters (a copy). */
   double[] weights() {
     return weights.clone();

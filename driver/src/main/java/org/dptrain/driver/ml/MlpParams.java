@@ -134,6 +134,16 @@ public interface MlpParams<T extends MlpParams<T>> extends Params {
     return (IntParam) mlpParam("aggregationDepth");
   }
 
+  /**
+   * How partial gradients become one update: driver (default: a Spark job per synchronisation
+   * through the driver) or allreduce (one barrier stage per epoch whose tasks sum among
+   * themselves); both give the same weights bit for bit.
+   */
+  @SuppressWarnings("unchecked")
+  default Param<String> sync() {
+    return (Param<String>) mlpParam("sync");
+  }
+
   /** Partitions of the training data, one block each; 0 = Spark's default parallelism. */
   default IntParam numPartitions() {
     return (IntParam) mlpParam("numPartitions");
@@ -219,6 +229,10 @@ public interface MlpParams<T extends MlpParams<T>> extends Params {
 
   default int getAggregationDepth() {
     return (Integer) getOrDefault(aggregationDepth());
+  }
+
+  default String getSync() {
+    return getOrDefault(sync());
   }
 
   default int getNumPartitions() {
@@ -322,6 +336,11 @@ public interface MlpParams<T extends MlpParams<T>> extends Params {
   @SuppressWarnings("unchecked")
   default T setAggregationDepth(int value) {
     return (T) set(aggregationDepth(), value);
+  }
+
+  @SuppressWarnings("unchecked")
+  default T setSync(String value) {
+    return (T) set(sync(), value);
   }
 
   @SuppressWarnings("unchecked")

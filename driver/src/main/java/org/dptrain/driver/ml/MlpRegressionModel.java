@@ -1,22 +1,15 @@
 package org.dptrain.driver.ml;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
-import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.dptrain.loss.Loss;
 import org.dptrain.model.Model;
 import org.dptrain.network.NetworkSpec;
-import scala.Option;
 
 /**
  * A trained dptrain regression network as a Spark ML model: {@code transform} adds the
@@ -30,15 +23,12 @@ import scala.Option;
  * {@link #load} reads them back without Java deserialization.
  */
 public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegressionModel>
-    implements MLWritable, HasTrainingSummary<MlpTrainingSummary> {
+    implements MlpModel {
   private static final long serialVersionUID = 1L;
 
   // Assigned lazily by uid() while the superclass constructor runs; no initializer on purpose.
   private String uid;
-  // Null only in a model made by the no-argument constructor (for Spark Connect's service loader).
-  private final MlpForward forward;
-  private final String extraJson;
-  private Option<MlpTrainingSummary> trainingSummary;
+  private final MlpModelState state;
 
   /**
    * Wraps a dptrain model, for instance one read from a run directory of {@code dptrain train}.
@@ -62,10 +52,8 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
   private MlpRegressionModel(Uids.Passed passed, Model model) {
     super();
     Uids.check(passed, uid());
-    trainingSummary = Option.empty();
     if (model == null) {
-      this.forward = null;
-      this.extraJson = "{}";
+      this.state = MlpModelState.empty(getClass());
       return;
     }
     NetworkSpec spec = model.spec();
@@ -77,9 +65,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
       throw new IllegalArgumentException("a regression model here predicts 1 value, but " + spec
           + " has " + spec.outputSize() + " outputs");
     }
-    this.forward = new MlpForward(spec, model.weights().clone(), MlpModels.scaling(model));
-    this.extraJson = model.extra().toString();
-    setSummary(Option.apply(MlpModels.summary(extraJson)));
+    this.state = MlpModelState.of(getClass(), model);
   }
 
   @Override
@@ -90,29 +76,9 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
     return uid;
   }
 
-  private MlpForward forward() {
-    return MlpModels.require(forward, getClass());
-  }
-
-  /** The network: layers, activations, loss. */
-  public NetworkSpec spec() {
-    return forward().spec();
-  }
-
-  /** The layer sizes n_0 (the input), n_1, ..., n_L. */
-  public int[] layers() {
-    return spec().layers();
-  }
-
-  /**
-   * The per-epoch records of the fit that made this model, as a JSON array of objects (epoch,
-   * step, trainLoss, learningRate, examples, seconds, syncs); {@code []} for a model wrapped from
-   * a {@code dptrain train} run directory, whose history is its metrics.jsonl. Saved and loaded
-   * with the model.
-   */
-  public String trainingHistoryJson() {
-    forward();
-    return MlpModels.historyJson(extraJson);
+  @Override
+  public MlpModelState mlpState() {
+    return state;
   }
 
   /**
@@ -121,45 +87,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
    */
   @Override
   public long estimatedSize() {
-    return MlpModels.estimatedSize(forward, extraJson);
-  }
-
-  /** Spark's field of {@link HasTrainingSummary} (implemented here because this is Java). */
-  @Override
-  public Option<MlpTrainingSummary> trainingSummary() {
-    return trainingSummary;
-  }
-
-  @Override
-  public void trainingSummary_$eq(Option<MlpTrainingSummary> summary) {
-    trainingSummary = summary;
-  }
-
-  /**
-   * Nothing to write: the summary is the model's training history, which {@link #write()} saves
-   * in model.json. (Spark Connect's ML cache calls this when it registers a model with a
-   * summary, and fails for a class that does not override it.)
-   */
-  @Override
-  public void saveSummary(String path) {}
-
-  /**
-   * Restores the summary from the model's own training history ({@code dataset} is not needed):
-   * what Spark Connect calls when a client asks for the summary of a model it had offloaded.
-   */
-  @Override
-  public void loadSummary(String path, Dataset<Row> dataset) {
-    setSummary(Option.apply(MlpModels.summary(extraJson)));
-  }
-
-  /** The model as dptrain stores it: spec, weights (a copy) and the extra fields of model.json. */
-  public Model toModel() {
-    return MlpModels.model(forward(), extraJson);
-  }
-
-  /** The extra fields of model.json (a copy). */
-  public ObjectNode extra() {
-    return toModel().extra();
+    return state.estimatedSize();
   }
 
   /** n_0, the width of the feature vectors this model takes. */
@@ -177,27 +105,21 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
   @Override
   public double predict(Vector features) {
     double[] a = new double[1];
-    forward().forward(features, false, a);
+    state.forward().forward(features, false, a);
     return a[0];
   }
 
   /** Spark's schema check plus the width check of the features column's metadata. */
   @Override
   public StructType transformSchema(StructType schema) {
-    MlpModels.checkWidth(schema, getFeaturesCol(), numFeatures());
+    MlpModelState.checkWidth(schema, getFeaturesCol(), numFeatures());
     return super.transformSchema(schema);
   }
 
   @Override
   public MlpRegressionModel copy(ParamMap extra) {
-    MlpRegressionModel copied =
-        new MlpRegressionModel(Uids.pass(uid()), forward == null ? null : toModel());
-    return copyValues(copied, extra).setParent(parent());
-  }
-
-  @Override
-  public MLWriter write() {
-    return new MlpModelWriter(this, toModel());
+    return copyValues(new MlpRegressionModel(Uids.pass(uid()), state.toModelOrNull()), extra)
+        .setParent(parent());
   }
 
   /** The reader {@code PipelineModel.load} finds by reflection. */
@@ -218,7 +140,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
    */
   @Override
   public String toString() {
-    if (forward == null) {
+    if (state.isEmpty()) {
       return "MlpRegressionModel: uid=" + uid() + ", no network (service-loader instance)";
     }
     return "MlpRegressionModel: uid=" + uid() + ", " + spec() + ", numFeatures=" + numFeatures();

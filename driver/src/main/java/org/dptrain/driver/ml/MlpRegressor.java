@@ -6,11 +6,9 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.dptrain.loss.Loss;
 
@@ -34,7 +32,7 @@ import org.dptrain.loss.Loss;
  * and Spark's default params format for saving the estimator.
  */
 public final class MlpRegressor extends Regressor<Vector, MlpRegressor, MlpRegressionModel>
-    implements MlpParams<MlpRegressor>, MLWritable {
+    implements MlpParams<MlpRegressor>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   private static final List<Loss> LOSSES = List.of(Loss.MSE, Loss.SSE);
 
@@ -89,11 +87,6 @@ public final class MlpRegressor extends Regressor<Vector, MlpRegressor, MlpRegre
   @Override
   public MlpRegressor copy(ParamMap extra) {
     return defaultCopy(extra);
-  }
-
-  @Override
-  public MLWriter write() {
-    return new DefaultParamsWriter(this);
   }
 
   /** The reader Spark's {@code Pipeline.load} finds by reflection. */

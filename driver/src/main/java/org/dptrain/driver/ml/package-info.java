@@ -5,6 +5,13 @@
  * org.dptrain.driver.ml.MlpClassificationModel} (prediction, probability and rawPrediction
  * columns) and {@link org.dptrain.driver.ml.MlpRegressionModel} (prediction).
  *
+ * <p>The two estimators extend different Spark bases ({@code ProbabilisticClassifier},
+ * {@code Regressor}), as do the two models, so what each pair shares lives in interfaces with
+ * default methods, as Spark's {@code *Params} traits do: {@link
+ * org.dptrain.driver.ml.MlpParams} (over {@code MlpParamSet}) for the estimators, {@link
+ * org.dptrain.driver.ml.MlpModel} (over {@code MlpModelState}) for the models; the classes keep
+ * only their constructors, uid and what their task does differently.
+ *
  * <p>Conventions inside: the training params ({@link org.dptrain.driver.ml.MlpParams}) are the
  * job settings of {@link org.dptrain.driver.config.SettingTable} that name a param: their names,
  * docs, defaults and checks come from there and are validated when set, with messages naming the

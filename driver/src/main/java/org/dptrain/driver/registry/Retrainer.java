@@ -152,7 +152,7 @@ public final class Retrainer {
         throw new IllegalArgumentException("--holdout " + r.holdout().path() + " has "
             + holdout.numFeatures() + " features but the network takes " + spec.inputSize());
       }
-      FeatureScaling championScaling = champion == null ? null : scalingOf(champion);
+      FeatureScaling championScaling = champion == null ? null : FeatureScaling.of(champion);
       JavaRDD<Block> championBlocks = BlockStacker.stack(holdout, targets, partitions,
           championScaling);
       cached.add(championBlocks);
@@ -172,7 +172,7 @@ public final class Retrainer {
             + classes(ModelFile.classNames(challenger)) + " but the holdout has "
             + classes(targets.classNames()) + "; both must have the same classes");
       }
-      FeatureScaling challengerScaling = scalingOf(challenger);
+      FeatureScaling challengerScaling = FeatureScaling.of(challenger);
       JavaRDD<Block> challengerBlocks = championBlocks;
       if (!sameScaling(challengerScaling, championScaling)) {
         challengerBlocks = BlockStacker.stack(holdout, targets, partitions, challengerScaling);
@@ -318,13 +318,6 @@ public final class Retrainer {
    *  (classpath: samples stay as they are). */
   private static String qualified(HadoopFiles store, String path) {
     return path.startsWith(DataLoader.CLASSPATH_PREFIX) ? path : store.path(path).toString();
-  }
-
-  /** The feature scaling a model was trained with (as the evaluate command applies it). */
-  static FeatureScaling scalingOf(Model m) {
-    ObjectNode extra = m.extra();
-    return extra.has("featureScaling") ? FeatureScaling.fromJson(extra.get("featureScaling"))
-        : null;
   }
 
   private static boolean sameScaling(FeatureScaling a, FeatureScaling b) {

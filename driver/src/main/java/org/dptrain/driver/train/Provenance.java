@@ -41,7 +41,7 @@ public final class Provenance {
       targets.classNames().forEach(extra.putArray(ModelFile.CLASS_NAMES)::add);
     }
     if (scaling != null) {
-      extra.set("featureScaling", scaling.toJson());
+      scaling.writeTo(extra);
     }
     ObjectNode provenance = extra.putObject("provenance");
     provenance.put("dptrainVersion", version());

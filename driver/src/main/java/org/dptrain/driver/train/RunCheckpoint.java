@@ -96,7 +96,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
     long t0 = System.nanoTime();
     ObjectNode extra = JsonNodeFactory.instance.objectNode();
     if (scaling != null) {
-      extra.set("featureScaling", scaling.toJson());
+      scaling.writeTo(extra);
     }
     double[] optimizerState = optimizer.state();
     if (!Float64Codec.allFinite(optimizerState)) {
@@ -252,8 +252,7 @@ final class RunCheckpoint implements DistributedTrainer.SyncListener {
    * or null for none.
    */
   static FeatureScaling scaling(CheckpointStore.Loaded c) {
-    JsonNode f = c.state().model().extra().get("featureScaling");
-    return f == null || f.isNull() ? null : FeatureScaling.fromJson(f);
+    return FeatureScaling.of(c.state().model());
   }
 
   /**

@@ -330,8 +330,8 @@ public final class TrainingJob {
 
   private static FeatureScaling chooseScaling(ScalingMethod method, Model warm,
       LoadedData train) {
-    if (warm != null && warm.extra().has("featureScaling")) {
-      FeatureScaling inherited = FeatureScaling.fromJson(warm.extra().get("featureScaling"));
+    FeatureScaling inherited = warm == null ? null : FeatureScaling.of(warm);
+    if (inherited != null) {
       if (method != ScalingMethod.NONE && !method.id().equals(inherited.method())) {
         throw new IllegalArgumentException("--scale " + method.id() + " conflicts with the "
             + inherited.method() + " scaling of --init-model, whose weights expect it");

@@ -68,7 +68,7 @@ class ExportCommandTest {
         rows[i][j] = -40 + 80 * rng.nextDouble();
       }
       scaled[i] = rows[i].clone();
-      ModelScaling.of(m).apply(scaled[i], 0, 1);
+      FeatureScaling.of(m).apply(scaled[i], 0, 1);
     }
     double[][] ours = new Network(m.spec()).predict(m.weights(), scaled);
     OrtEnvironment env = OrtEnvironment.getEnvironment();

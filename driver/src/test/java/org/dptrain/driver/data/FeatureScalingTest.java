@@ -4,10 +4,14 @@ import static org.dptrain.driver.data.DataTestSupport.fails;
 import static org.dptrain.driver.data.DataTestSupport.memory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.dptrain.model.Model;
+import org.dptrain.network.NetworkSpec;
 import org.junit.jupiter.api.Test;
 
 class FeatureScalingTest {
@@ -95,6 +99,23 @@ class FeatureScalingTest {
     FeatureScaling back = FeatureScaling.fromJson(new ObjectMapper().readTree(text));
     assertEquals(s, back);
     assertEquals("standardize", json.get("method").asText());
+  }
+
+  @Test
+  void aModelCarriesItsScalingInOneField() throws Exception {
+    NetworkSpec spec = NetworkSpec.of(new int[] {2, 1}, List.of("linear"), "mse");
+    FeatureScaling s = new FeatureScaling(FeatureScaling.MINMAX, new double[] {1, -2},
+        new double[] {3, 0.5});
+    ObjectNode extra = new ObjectMapper().createObjectNode();
+    s.writeTo(extra);
+    assertEquals(s.toJson(), extra.get(FeatureScaling.MODEL_FIELD));
+    assertEquals(s, FeatureScaling.of(new Model(spec, new double[3], extra)));
+    assertNull(FeatureScaling.of(new Model(spec, new double[3])), "no field: no scaling");
+    assertNull(FeatureScaling.of(new Model(spec, new double[3],
+        (ObjectNode) new ObjectMapper().readTree("{\"featureScaling\": null}"))), "null: none");
+    assertEquals("feature scaling must be a JSON object, got 5", message(() -> FeatureScaling.of(
+        new Model(spec, new double[3],
+            (ObjectNode) new ObjectMapper().readTree("{\"featureScaling\": 5}")))));
   }
 
   @Test

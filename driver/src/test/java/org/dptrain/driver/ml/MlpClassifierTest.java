@@ -230,6 +230,11 @@ class MlpClassifierTest {
     double[] three = mlp.setNumPartitions(3).fit(ex.data()).toModel().weights();
     assertArrayEquals(direct, three, 0.0);
     assertArrayEquals(three, mlp.fit(ex.data()).toModel().weights(), 0.0, "run to run");
+    MlpClassificationModel allreduce = mlp.setSync("allreduce").fit(ex.data());
+    assertArrayEquals(three, allreduce.toModel().weights(), 0.0, "sync allreduce, same bits");
+    assertEquals("allreduce", allreduce.extra().path("provenance").path("config").path("sync")
+        .asText(), "the fit's provenance records the sync mode");
+    mlp.setSync("driver");
     assertTrue(!java.util.Arrays.equals(three,
         mlp.setSeed(12).fit(ex.data()).toModel().weights()), "another seed, other weights");
   }
@@ -250,6 +255,7 @@ class MlpClassifierTest {
     assertEquals("sgd", mlp.getOptimizer());
     assertEquals("none", mlp.getScale());
     assertEquals(0, mlp.getNumPartitions());
+    assertEquals(SettingTable.SYNC.defaultValue().id(), mlp.getSync());
     assertTrue(!mlp.isDefined(mlp.layers()) && !mlp.isDefined(mlp.activations()));
 
     MlpClassifier copy = mlp.setLearningRate(0.3).copy(ParamMap.empty());
@@ -274,6 +280,8 @@ class MlpClassifierTest {
         message(() -> mlp.setScale("zscore")));
     assertEquals("unknown precision 'float16'; valid names: float64, float32",
         message(() -> mlp.setPrecision("float16")));
+    assertEquals("unknown sync 'ring'; valid names: driver, allreduce",
+        message(() -> mlp.setSync("ring")));
     assertEquals("unknown initializer 'zeros'; valid names: gaussian, xavier, he",
         message(() -> mlp.setInitializer("zeros")));
     assertTrue(message(() -> mlp.setSchedule("linear")).startsWith("schedule 'linear' not"

@@ -86,7 +86,7 @@ class PythonSupportTest {
     assertTrue(e.getMessage().contains("MlpClassificationModel holds no network"),
         e.getMessage());
     assertTrue(empty.toString().contains("no network"), empty.toString());
-    assertEquals(MlpModels.OVERHEAD_BYTES, empty.estimatedSize());
+    assertEquals(MlpModelState.OVERHEAD_BYTES, empty.estimatedSize());
     assertEquals(empty.uid(), empty.copy(org.apache.spark.ml.param.ParamMap.empty()).uid());
     MlpRegressionModel emptyRegression = new MlpRegressionModel();
     e = assertThrows(IllegalStateException.class, emptyRegression::numFeatures);
@@ -104,8 +104,8 @@ class PythonSupportTest {
     assertArrayEquals(new int[] {4, 5, 3}, model.layers());
     int numParams = 4 * 5 + 5 + 5 * 3 + 3;
     long size = model.estimatedSize();
-    assertTrue(size >= 8L * (numParams + 2 * 4) + MlpModels.OVERHEAD_BYTES, "size " + size);
-    assertTrue(size < 8L * (numParams + 2 * 4) + MlpModels.OVERHEAD_BYTES + 20_000,
+    assertTrue(size >= 8L * (numParams + 2 * 4) + MlpModelState.OVERHEAD_BYTES, "size " + size);
+    assertTrue(size < 8L * (numParams + 2 * 4) + MlpModelState.OVERHEAD_BYTES + 20_000,
         "size " + size);
 
     JsonNode history = JSON.readTree(model.trainingHistoryJson());

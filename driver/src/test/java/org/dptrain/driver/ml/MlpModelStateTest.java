@@ -7,19 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /** The extra fields of a model are parsed with the bounded JSON reader (no Spark). */
-class MlpModelsTest {
+class MlpModelStateTest {
   @Test
   void extraFieldsWithAKeyTwiceOrNestedTooDeepAreRefusedClearly() {
     assertEquals("the model's extra fields: field 'task' appears twice (line 1, columns 2 and"
         + " 20)", assertThrows(IllegalStateException.class,
-            () -> MlpModels.extra("{\"task\": \"binary\", \"task\": \"regression\"}"))
+            () -> MlpModelState.parseExtra("{\"task\": \"binary\", \"task\": \"regression\"}"))
             .getMessage());
     String deep = assertThrows(IllegalStateException.class,
-        () -> MlpModels.extra("{\"a\": " + "[".repeat(100_000) + "}")).getMessage();
+        () -> MlpModelState.parseExtra("{\"a\": " + "[".repeat(100_000) + "}")).getMessage();
     assertTrue(deep.startsWith("the model's extra fields is refused: Document nesting depth (65)"
         + " exceeds the maximum allowed (64)"), deep);
     assertEquals("the model's extra fields are not a JSON object: [1]",
-        assertThrows(IllegalStateException.class, () -> MlpModels.extra("[1]")).getMessage());
-    assertEquals("binary", MlpModels.extra("{\"task\": \"binary\"}").get("task").asText());
+        assertThrows(IllegalStateException.class, () -> MlpModelState.parseExtra("[1]")).getMessage());
+    assertEquals("binary", MlpModelState.parseExtra("{\"task\": \"binary\"}").get("task").asText());
   }
 }
