@@ -10,7 +10,7 @@
 # an executor's host.
 #   scripts/bench-netns.sh [--workers 2,4,8] [--rates 10gbit,1gbit] [--nets small,big]
 #                          [--modes driver,allreduce] [--epochs 2] [--batch-size 128]
-# small = 784-256-128-10 (235,146 parameters), big = 784-1500-800-10 (2,385,310 parameters).
+# small = 784-256-128-10 (235,146 parameters), big = 784-1500-800-10 (2,386,310 parameters).
 # Needs root. Starts its own cluster (prefix dptnb, subnet 10.213.8) and stops it at the end.
 # One result line per job on stdout (a header first); job logs in the printed directory.
 set -euo pipefail
