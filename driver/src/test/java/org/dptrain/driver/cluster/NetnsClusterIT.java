@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Run by {@code mvn verify} (failsafe, after package: the scripts use the application jar).
  */
-@Timeout(value = 12, unit = TimeUnit.MINUTES)
+@Timeout(value = 45, unit = TimeUnit.MINUTES)
 class NetnsClusterIT {
   private static final Path HOME = Paths.get(System.getProperty("dptrain.home", ".."))
       .toAbsolutePath().normalize();
@@ -50,7 +50,8 @@ class NetnsClusterIT {
       "DPTRAIN_NETNS_SUBNET", "10.213.9", "DPTRAIN_NETNS_WORKERS", "2",
       "DPTRAIN_NETNS_RATE", "10gbit");
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
-  private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+  /** A bound, not a target: at load average 40 on 2 cores one job took over 5 min. */
+  private static final Duration JOB_TIMEOUT = Duration.ofMinutes(12);
   /** 47 synchronous steps an epoch; allreduce runs each epoch as one barrier stage. */
   private static final String[] JOB = {"train", "--epochs", "2", "--local-steps", "1",
       "--partitions", "2", "--seed", "5", "--batch-size", "128", "--no-report"};
