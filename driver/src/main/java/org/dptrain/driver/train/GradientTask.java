@@ -17,6 +17,11 @@ final class GradientTask extends PartitionTask {
   }
 
   @Override
+  void fetch() {
+    weights.value();
+  }
+
+  @Override
   PartitionResult run(PartitionWork work) {
     GradientAccumulator acc = work.gradient(weights.value(), sync);
     return new PartitionResult(work.partition(), acc.count(), acc.lossSum(), acc.gradientSum(),

@@ -26,6 +26,11 @@ final class LocalStepsTask extends PartitionTask {
   }
 
   @Override
+  void fetch() {
+    packed.value();
+  }
+
+  @Override
   PartitionResult run(PartitionWork work) {
     int numParams = spec.numParams();
     double[] all = packed.value();

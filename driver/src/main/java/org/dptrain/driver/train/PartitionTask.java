@@ -10,7 +10,9 @@ import org.dptrain.network.NetworkSpec;
 /**
  * The Spark side of one partition's work in one synchronisation of {@code --sync driver}: runs
  * the hook, takes the partition's block (an empty partition returns an empty result), builds its
- * {@link PartitionWork} and times what {@link #run} does with it.
+ * {@link PartitionWork} and times what {@link #run} does with it. The broadcast the task reads is
+ * fetched first ({@link #fetch}), outside the timing: on a cluster that fetch is network traffic
+ * from the driver, not compute.
  */
 abstract class PartitionTask
     implements Function2<Integer, Iterator<Block>, Iterator<PartitionResult>> {
@@ -42,11 +44,15 @@ abstract class PartitionTask
     if (b == null || b.size() == 0) {
       return Collections.singletonList(new PartitionResult(p, 0, 0.0, null, null, 0)).iterator();
     }
+    fetch();
     long t0 = System.nanoTime();
     PartitionResult r = run(new PartitionWork(spec, config.seed(), epoch, p, partitions, steps, b));
     return Collections.singletonList(new PartitionResult(p, r.count(), r.lossSum(), r.vector(),
         r.optimizerState(), System.nanoTime() - t0, r.divergedStep(), r.divergence())).iterator();
   }
+
+  /** Reads the broadcast {@link #run} uses (Spark fetches and deserialises it once per JVM). */
+  abstract void fetch();
 
   /** The partition's work in this synchronisation. */
   abstract PartitionResult run(PartitionWork work);
