@@ -43,7 +43,7 @@ class JobConfigTest {
     // the Spark ML param names saved pipelines hold
     assertEquals(Set.of("layers", "activations", "loss", "initializer", "optimizer",
         "learningRate", "momentum", "beta1", "beta2", "epsilon", "weightDecay", "clipNorm",
-        "schedule", "batchSize", "epochs", "seed", "precision", "localSteps",
+        "schedule", "batchSize", "epochs", "seed", "precision", "sync", "localSteps",
         "aggregationDepth", "numPartitions", "scale"), params);
   }
 
