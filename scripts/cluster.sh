@@ -27,36 +27,10 @@ STOP_TIMEOUT=20    # seconds for a process group to exit after SIGTERM before SI
 # Every daemon runs in its own session (setsid), so its process group id is its pid and the
 # executor JVMs a Worker launches share that group: stopping a group stops exactly what we started.
 alive_group() { kill -0 -- "-$1" 2>/dev/null; }
-alive() { kill -0 "$1" 2>/dev/null; }
 
 pid_files() {
   [ -f "$STATE/master.pid" ] && echo "$STATE/master.pid"
   ls "$STATE"/worker-*.pid 2>/dev/null || true
-}
-
-# True when a pid file names a live process whose command line is ours (a pid could be reused).
-running_from() {
-  local f="$1" pid
-  pid=$(cat "$f" 2>/dev/null) || return 1
-  [ -n "$pid" ] && alive "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null \
-    | grep -q "org.apache.spark.deploy"
-}
-
-# The Spark home: an empty RELEASE file (which makes Spark's launcher take jars/ as the
-# classpath) and jars/ with links to the Spark jars of the build, without dptrain's own.
-make_spark_home() {
-  local home="$STATE/spark-home"
-  rm -rf "$home"
-  mkdir -p "$home/jars"
-  : > "$home/RELEASE"
-  local jar n=0
-  while IFS= read -r jar; do
-    case "$(basename "$jar")" in dptrain-*|picocli-*) continue ;; esac
-    ln -s "$jar" "$home/jars/$(basename "$jar")"
-    n=$((n + 1))
-  done < <(tr ':' '\n' < "$DPTRAIN_HOME/driver/target/classpath.txt")
-  ls "$home/jars"/spark-core_2.13-*.jar >/dev/null 2>&1 \
-    || die "no spark-core jar in driver/target/classpath.txt; rebuild (mvn -DskipTests package)"
 }
 
 # Waits until $2 appears in log $1 while pid $3 lives; fails with the log's tail otherwise.
@@ -92,7 +66,7 @@ launch() {
 start() {
   local f
   for f in $(pid_files); do
-    if running_from "$f"; then
+    if spark_daemon_running "$f"; then
       die "a cluster is already running from $STATE ($(basename "$f" .pid) pid $(cat "$f"));" \
         "use scripts/cluster.sh status, or stop it first"
     fi
@@ -104,7 +78,7 @@ start() {
   chmod 700 "$STATE"
   rm -f "$STATE"/*.pid "$STATE"/master-url "$STATE"/*.log
   rm -rf "$STATE"/worker-*
-  make_spark_home
+  make_spark_home "$STATE/spark-home"
 
   # The cluster's secret, in a properties file only we can read: Master and Workers load it with
   # --properties-file, scripts/submit.sh --cluster hands it to the driver in its properties file,
@@ -151,7 +125,7 @@ stop_all() {
   for f in $(pid_files); do
     pid=$(cat "$f" 2>/dev/null || true)
     # a stale pid file whose pid now belongs to someone else is not ours to signal
-    if [ -n "$pid" ] && alive_group "$pid" && running_from "$f"; then
+    if [ -n "$pid" ] && alive_group "$pid" && spark_daemon_running "$f"; then
       groups+=("$pid")
     elif [ -n "$pid" ] && alive_group "$pid" && ! alive "$pid"; then
       groups+=("$pid")   # the daemon died, executors of its group may live on
@@ -183,7 +157,7 @@ stop_all() {
 }
 
 status() {
-  if [ ! -f "$STATE/master.pid" ] || ! running_from "$STATE/master.pid"; then
+  if [ ! -f "$STATE/master.pid" ] || ! spark_daemon_running "$STATE/master.pid"; then
     echo "no cluster running from $STATE"
     return 3
   fi
@@ -192,7 +166,7 @@ status() {
   for f in "$STATE"/worker-*.pid; do
     i=$(basename "$f" .pid)
     pid=$(cat "$f")
-    if running_from "$f"; then
+    if spark_daemon_running "$f"; then
       execs=$(pgrep -g "$pid" -f CoarseGrainedExecutorBackend | tr '\n' ' ' || true)
       echo "$i  pid $pid  executors: ${execs:-none}  log $STATE/$i.log"
     else

@@ -65,6 +65,33 @@ fashion_mnist_dir() {
   die "Fashion-MNIST not found: pass its directory, or apt-get install dataset-fashion-mnist"
 }
 
+# True when process $1 is alive.
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# True when pid file $1 names a live Spark daemon (a pid could be reused by another program).
+spark_daemon_running() {
+  local f="$1" pid
+  pid=$(cat "$f" 2>/dev/null) || return 1
+  [ -n "$pid" ] && alive "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null \
+    | grep -q "org.apache.spark.deploy"
+}
+
+# Makes Spark home $1 for the cluster scripts: an empty RELEASE file (which makes Spark's launcher
+# take jars/ as the classpath) and jars/ with links to the Spark jars of the build, without
+# dptrain's own.
+make_spark_home() {
+  local home="$1" jar
+  rm -rf "$home"
+  mkdir -p "$home/jars"
+  : > "$home/RELEASE"
+  while IFS= read -r jar; do
+    case "$(basename "$jar")" in dptrain-*|picocli-*) continue ;; esac
+    ln -s "$jar" "$home/jars/$(basename "$jar")"
+  done < <(tr ':' '\n' < "$DPTRAIN_HOME/driver/target/classpath.txt")
+  ls "$home/jars"/spark-core_2.13-*.jar >/dev/null 2>&1 \
+    || die "no spark-core jar in driver/target/classpath.txt; rebuild (mvn -DskipTests package)"
+}
+
 module_classpath() {
   local m="$1"
   echo "$DPTRAIN_HOME/$m/target/classes:$(cat "$DPTRAIN_HOME/$m/target/classpath.txt")"

@@ -69,34 +69,10 @@ need_root() {
   command -v setsid >/dev/null || die "setsid is needed (Debian package util-linux)"
 }
 
-alive() { kill -0 "$1" 2>/dev/null; }
 
 # True when a TCP connection from namespace $1 to $2:$3 opens within 5 s.
 reachable() {
   ip netns exec "$1" timeout 5 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null
-}
-
-# True when a pid file names a live Spark daemon (a pid could be reused).
-running_from() {
-  local f="$1" pid
-  pid=$(cat "$f" 2>/dev/null) || return 1
-  [ -n "$pid" ] && alive "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null \
-    | grep -q "org.apache.spark.deploy"
-}
-
-# The Spark home: an empty RELEASE file (Spark's launcher then takes jars/ as the classpath) and
-# jars/ with links to the Spark jars of the build, without dptrain's own (as cluster.sh makes it).
-make_spark_home() {
-  local home="$STATE/spark-home" jar
-  rm -rf "$home"
-  mkdir -p "$home/jars"
-  : > "$home/RELEASE"
-  while IFS= read -r jar; do
-    case "$(basename "$jar")" in dptrain-*|picocli-*) continue ;; esac
-    ln -s "$jar" "$home/jars/$(basename "$jar")"
-  done < <(tr ':' '\n' < "$DPTRAIN_HOME/driver/target/classpath.txt")
-  ls "$home/jars"/spark-core_2.13-*.jar >/dev/null 2>&1 \
-    || die "no spark-core jar in driver/target/classpath.txt; rebuild (mvn -DskipTests package)"
 }
 
 # tbf on both ends of a node's link: the host end shapes what the node receives, the namespace
@@ -200,7 +176,7 @@ settings() { echo "workers=$WORKERS cores=$CORES memory=$MEMORY prefix=$PREFIX s
 
 start() {
   need_root
-  if [ -f "$STATE/master.pid" ] && running_from "$STATE/master.pid"; then
+  if [ -f "$STATE/master.pid" ] && spark_daemon_running "$STATE/master.pid"; then
     if [ "$(cat "$STATE/settings" 2>/dev/null)" = "$(settings)" ]; then
       [ "$(cat "$STATE/rate" 2>/dev/null)" = "$RATE" ] || set_rate "$RATE"
       echo "cluster already running: $(cat "$STATE/master-url"), $(settings), rate $RATE; state in $STATE"
@@ -218,7 +194,7 @@ start() {
   rm -rf "$STATE"/worker-*
   # from here on, a failure tears down everything made so far
   trap 'status=$?; if [ "$status" != 0 ]; then echo "dptrain: start failed; cleaning up" >&2; stop_all >&2 || true; fi' EXIT
-  make_spark_home
+  make_spark_home "$STATE/spark-home"
   (
     umask 077
     {
@@ -310,7 +286,7 @@ stop_all() {
 
 status() {
   need_root
-  if [ ! -f "$STATE/master.pid" ] || ! running_from "$STATE/master.pid"; then
+  if [ ! -f "$STATE/master.pid" ] || ! spark_daemon_running "$STATE/master.pid"; then
     echo "no cluster running from $STATE"
     return 3
   fi
@@ -320,7 +296,7 @@ status() {
     i=$(basename "$f" .pid)
     n=${i#worker-}
     pid=$(cat "$f")
-    if running_from "$f"; then
+    if spark_daemon_running "$f"; then
       execs=$(pgrep -g "$pid" -f CoarseGrainedExecutorBackend | tr '\n' ' ' || true)
       echo "$i  $SUBNET.$((10 + n))  pid $pid  namespace $(ns_of "w$n")  executors: ${execs:-none}  log $STATE/$i.log"
     else
@@ -346,7 +322,7 @@ counters() {
 
 submit() {
   need_root
-  [ -f "$STATE/master.pid" ] && running_from "$STATE/master.pid" \
+  [ -f "$STATE/master.pid" ] && spark_daemon_running "$STATE/master.pid" \
     || die "no cluster running from $STATE (scripts/netns-cluster.sh start)"
   exec ip netns exec "$(ns_of driver)" env SPARK_LOCAL_IP="$SUBNET.3" DPTRAIN_CLUSTER_DIR="$STATE" \
     "$DPTRAIN_HOME/scripts/submit.sh" --cluster "$@"
@@ -361,7 +337,7 @@ case "$cmd" in
   rate)
     [ $# -eq 1 ] || usage
     need_root
-    [ -f "$STATE/master.pid" ] && running_from "$STATE/master.pid" \
+    [ -f "$STATE/master.pid" ] && spark_daemon_running "$STATE/master.pid" \
       || die "no cluster running from $STATE"
     [ "$1" = none ] || tc_rate_bytes_per_ms "$1" >/dev/null
     set_rate "$1"

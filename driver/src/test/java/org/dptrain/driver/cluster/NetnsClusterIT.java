@@ -1,5 +1,12 @@
 package org.dptrain.driver.cluster;
 
+import static org.dptrain.driver.cluster.ClusterProcesses.argument;
+import static org.dptrain.driver.cluster.ClusterProcesses.deleteTree;
+import static org.dptrain.driver.cluster.ClusterProcesses.destroyTree;
+import static org.dptrain.driver.cluster.ClusterProcesses.executorsOf;
+import static org.dptrain.driver.cluster.ClusterProcesses.finish;
+import static org.dptrain.driver.cluster.ClusterProcesses.log;
+import static org.dptrain.driver.cluster.ClusterProcesses.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.dptrain.driver.cluster.ClusterProcesses.Result;
 
 /**
  * dptrain on a cluster whose nodes are separate hosts on a network: {@code
@@ -148,13 +156,6 @@ class NetnsClusterIT {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  /** stdout, stderr and exit code of a finished process. */
-  record Result(int code, String out, String err) {
-    String all() {
-      return "exit " + code + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-    }
-  }
-
   private static boolean isRoot() {
     return "0".equals(uid());
   }
@@ -197,7 +198,7 @@ class NetnsClusterIT {
         "submit", "--name", "dptrain-netns-it-" + out.getFileName(), "--"));
     c.addAll(List.of(JOB));
     c.addAll(List.of("--sync", sync, "--output", out.toString()));
-    return start(out, c, CLUSTER_ENV);
+    return ClusterProcesses.start(HOME, out, c, CLUSTER_ENV);
   }
 
   private static Result script(Path logs, String command) throws Exception {
@@ -207,37 +208,7 @@ class NetnsClusterIT {
 
   private static Result run(Path logs, List<String> command, Map<String, String> env,
       Duration timeout) throws Exception {
-    return finish(start(logs, command, env), logs, timeout);
-  }
-
-  private static Path log(Path logs, String kind) {
-    return logs.resolveSibling(logs.getFileName() + "." + kind);
-  }
-
-  /** Starts a command with stdout and stderr in LOGS.out and LOGS.err. */
-  private static Process start(Path logs, List<String> command, Map<String, String> env)
-      throws IOException {
-    ProcessBuilder b = new ProcessBuilder(command).directory(HOME.toFile())
-        .redirectOutput(log(logs, "out").toFile()).redirectError(log(logs, "err").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    b.environment().putIfAbsent("DPTRAIN_NO_BUILD", "1");
-    b.environment().putAll(env);
-    return b.start();
-  }
-
-  /** Waits for the process; on timeout kills it and everything it started, and fails. */
-  private static Result finish(Process p, Path logs, Duration timeout) throws Exception {
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      destroyTree(p);
-      fail("timed out after " + timeout + ": " + p.info().commandLine().orElse("?") + "\n"
-          + read(logs, -1).all());
-    }
-    return read(logs, p.exitValue());
-  }
-
-  private static Result read(Path logs, int code) throws IOException {
-    return new Result(code, Files.readString(log(logs, "out"), StandardCharsets.UTF_8),
-        Files.readString(log(logs, "err"), StandardCharsets.UTF_8));
+    return finish(ClusterProcesses.start(HOME, logs, command, env), logs, timeout);
   }
 
   private static void waitForLine(Process p, Path file, Predicate<String> line, String what)
@@ -279,34 +250,10 @@ class NetnsClusterIT {
     }
   }
 
-  private static void destroyTree(Process p) throws Exception {
-    List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
-    all.add(p.toHandle());
-    all.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle h : all) {
-      h.onExit().get(30, TimeUnit.SECONDS);
-    }
-  }
-
   /** The executor JVM Worker N started (a descendant of its pid: only what we started). */
   private static ProcessHandle executorOf(int worker) throws IOException {
-    long pid = Long.parseLong(Files.readString(STATE.resolve("worker-" + worker + ".pid")).trim());
-    ProcessHandle w = ProcessHandle.of(pid)
-        .orElseThrow(() -> new AssertionError("worker " + worker + " is not running"));
-    return w.descendants().filter(h -> h.info().commandLine().orElse("")
-        .contains("CoarseGrainedExecutorBackend")).findFirst()
+    return executorsOf(STATE.resolve("worker-" + worker + ".pid")).stream().findFirst()
         .orElseThrow(() -> new AssertionError("worker " + worker + " runs no executor"));
-  }
-
-  private static String argument(ProcessHandle h, String option) {
-    String[] args = h.info().arguments().orElseThrow(
-        () -> new AssertionError("cannot read the arguments of process " + h.pid()));
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(option)) {
-        return args[i + 1];
-      }
-    }
-    throw new AssertionError("process " + h.pid() + " has no " + option);
   }
 
   /** The stderr of an executor: STATE/worker-N/APP/EXECUTOR/stderr. */
@@ -321,18 +268,4 @@ class NetnsClusterIT {
     }
   }
 
-  private static byte[] weights(Path run) throws IOException {
-    return Files.readAllBytes(run.resolve(ModelFile.WEIGHTS_BIN));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

@@ -1,5 +1,11 @@
 package org.dptrain.driver.cluster;
 
+import static org.dptrain.driver.cluster.ClusterProcesses.argument;
+import static org.dptrain.driver.cluster.ClusterProcesses.deleteTree;
+import static org.dptrain.driver.cluster.ClusterProcesses.destroyTree;
+import static org.dptrain.driver.cluster.ClusterProcesses.executorsOf;
+import static org.dptrain.driver.cluster.ClusterProcesses.finish;
+import static org.dptrain.driver.cluster.ClusterProcesses.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.dptrain.driver.cluster.ClusterProcesses.Result;
 
 /**
  * dptrain on a real Spark standalone cluster: {@code scripts/cluster.sh} starts a Master and two
@@ -204,13 +211,6 @@ class StandaloneClusterIT {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  /** stdout, stderr and exit code of a finished process. */
-  record Result(int code, String out, String err) {
-    String all() {
-      return "exit " + code + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-    }
-  }
-
   private static Path runs(String name) throws IOException {
     return Files.createDirectories(WORK.resolve(name));
   }
@@ -252,33 +252,12 @@ class StandaloneClusterIT {
     return start(logs, command, Map.of());
   }
 
-  /** Starts a command with stdout and stderr in LOGS.out and LOGS.err. */
+  /** {@link ClusterProcesses#start} with the cluster's state directory in the environment. */
   private static Process start(Path logs, List<String> command, Map<String, String> env)
       throws IOException {
-    ProcessBuilder b = new ProcessBuilder(command).directory(HOME.toFile())
-        .redirectOutput(logs.resolveSibling(logs.getFileName() + ".out").toFile())
-        .redirectError(logs.resolveSibling(logs.getFileName() + ".err").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    b.environment().put("DPTRAIN_CLUSTER_DIR", STATE.toString());
-    b.environment().putIfAbsent("DPTRAIN_NO_BUILD", "1");
-    b.environment().putAll(env);
-    return b.start();
-  }
-
-  /** Waits for the process; on timeout kills it and everything it started, and fails. */
-  private static Result finish(Process p, Path logs, Duration timeout) throws Exception {
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      destroyTree(p);
-      fail("timed out after " + timeout + ": " + p.info().commandLine().orElse("?") + "\n"
-          + read(logs, -1).all());
-    }
-    return read(logs, p.exitValue());
-  }
-
-  private static Result read(Path logs, int code) throws IOException {
-    return new Result(code,
-        Files.readString(logs.resolveSibling(logs.getFileName() + ".out"), StandardCharsets.UTF_8),
-        Files.readString(logs.resolveSibling(logs.getFileName() + ".err"), StandardCharsets.UTF_8));
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putIfAbsent("DPTRAIN_CLUSTER_DIR", STATE.toString());
+    return ClusterProcesses.start(HOME, logs, command, all);
   }
 
   /** Polls a log file until a line matches; fails if the process exits first or on timeout. */
@@ -300,35 +279,6 @@ class StandaloneClusterIT {
       Thread.sleep(200);
     }
     fail("no " + what + " in " + file + " within " + timeout);
-  }
-
-  private static void destroyTree(Process p) throws Exception {
-    List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
-    all.add(p.toHandle());
-    all.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle h : all) {
-      h.onExit().get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Executor JVMs started by the Worker whose pid file is given: only processes we started. */
-  private static List<ProcessHandle> executorsOf(Path workerPidFile) throws IOException {
-    long worker = Long.parseLong(Files.readString(workerPidFile).trim());
-    ProcessHandle w = ProcessHandle.of(worker)
-        .orElseThrow(() -> new AssertionError("worker " + worker + " is not running"));
-    return w.descendants().filter(h -> h.info().commandLine().orElse("")
-        .contains("CoarseGrainedExecutorBackend")).toList();
-  }
-
-  private static String argument(ProcessHandle h, String option) {
-    String[] args = h.info().arguments().orElseThrow(
-        () -> new AssertionError("cannot read the arguments of process " + h.pid()));
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(option)) {
-        return args[i + 1];
-      }
-    }
-    throw new AssertionError("process " + h.pid() + " has no " + option);
   }
 
   private static String appId(ProcessHandle executor) {
@@ -370,18 +320,4 @@ class StandaloneClusterIT {
     return out;
   }
 
-  private static byte[] weights(Path run) throws IOException {
-    return Files.readAllBytes(run.resolve(ModelFile.WEIGHTS_BIN));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }
