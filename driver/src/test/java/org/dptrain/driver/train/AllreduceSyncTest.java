@@ -1,6 +1,7 @@
 package org.dptrain.driver.train;
 
 import static org.dptrain.driver.train.DistributedTrainerTest.SPEC;
+import static org.dptrain.driver.train.DistributedTrainerTest.unionBatchSgd;
 import static org.dptrain.driver.train.DistributedTrainerTest.assertRelativelyClose;
 import static org.dptrain.driver.train.DistributedTrainerTest.blobs;
 import static org.dptrain.driver.train.DistributedTrainerTest.rdd;
@@ -19,12 +20,10 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.dptrain.data.Block;
 import org.dptrain.driver.SparkTestSession;
-import org.dptrain.gradient.GradientAccumulator;
 import org.dptrain.network.Initializer;
 import org.dptrain.network.NetworkSpec;
 import org.dptrain.optim.Optimizer;
 import org.dptrain.optim.OptimizerSpec;
-import org.dptrain.train.BatchPlan;
 import org.dptrain.train.ReferenceTrainer;
 import org.junit.jupiter.api.Test;
 
@@ -103,24 +102,8 @@ class AllreduceSyncTest {
     OptimizerSpec sgd = OptimizerSpec.sgd(0.1);
     DistributedTrainer.Outcome out = run(config(sgd, 24, 2, 1, SyncMode.ALLREDUCE), rdd(parts),
         TaskHook.NONE);
-    double[] w = Initializer.initialize(SPEC, SEED);
-    double[] g = new double[w.length];
-    Optimizer o = new Optimizer(sgd, w.length);
-    int steps = BatchPlan.stepsPerEpoch(203, 24);
-    GradientAccumulator acc = new GradientAccumulator(SPEC, 24);
-    for (int e = 0; e < 2; e++) {
-      for (int t = 0; t < steps; t++) {
-        acc.reset();
-        for (int p = 0; p < sizes.length; p++) {
-          int phase = BatchPlan.phase(p, sizes.length, steps);
-          acc.add(w, parts.get(p), BatchPlan.permutation(SEED, e, p, sizes[p]),
-              BatchPlan.sliceStart(t, sizes[p], steps, phase),
-              BatchPlan.sliceStart(t + 1, sizes[p], steps, phase));
-        }
-        acc.mean(g);
-        o.step(w, g);
-      }
-    }
+    // single-machine SGD whose batch at step t is the union of the partitions' slices
+    double[] w = unionBatchSgd(parts, sgd, 24, 2, SEED);
     assertRelativelyClose(w, out.weights(), 1e-12);
   }
 

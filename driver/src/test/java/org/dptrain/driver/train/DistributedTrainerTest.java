@@ -109,24 +109,7 @@ class DistributedTrainerTest {
         TaskHook.NONE);
 
     // single-machine SGD whose batch at step t is the union of the partitions' slices
-    double[] w = Initializer.initialize(SPEC, 11L);
-    double[] g = new double[w.length];
-    Optimizer o = new Optimizer(opt, w.length);
-    int steps = BatchPlan.stepsPerEpoch(300, batch);
-    GradientAccumulator acc = new GradientAccumulator(SPEC, batch);
-    for (int e = 0; e < epochs; e++) {
-      for (int t = 0; t < steps; t++) {
-        acc.reset();
-        for (int p = 0; p < sizes.length; p++) {
-          int n = sizes[p];
-          int phase = BatchPlan.phase(p, sizes.length, steps);
-          acc.add(w, parts.get(p), BatchPlan.permutation(11L, e, p, n),
-              BatchPlan.sliceStart(t, n, steps, phase), BatchPlan.sliceStart(t + 1, n, steps, phase));
-        }
-        acc.mean(g);
-        o.step(w, g);
-      }
-    }
+    double[] w = unionBatchSgd(parts, opt, batch, epochs, 11L);
     assertRelativelyClose(w, out.weights(), 1e-12);
     assertEquals(epochs, out.epochs().size());
     assertEquals(300, out.epochs().get(0).examples());
@@ -224,5 +207,34 @@ class DistributedTrainerTest {
       assertTrue(err <= tol, "parameter " + i + ": " + expected[i] + " vs " + actual[i]
           + " (relative error " + err + ")");
     }
+  }
+
+  /**
+   * Single-machine SGD from the initial weights of {@code seed} whose batch at step t is the union
+   * of the partitions' slices at step t: what P partitions must equal to 1e-12.
+   */
+  static double[] unionBatchSgd(List<Block> parts, OptimizerSpec opt, int batch, int epochs,
+      long seed) {
+    int n = parts.stream().mapToInt(Block::size).sum();
+    double[] w = Initializer.initialize(SPEC, seed);
+    double[] g = new double[w.length];
+    Optimizer o = new Optimizer(opt, w.length);
+    int steps = BatchPlan.stepsPerEpoch(n, batch);
+    GradientAccumulator acc = new GradientAccumulator(SPEC, batch);
+    for (int e = 0; e < epochs; e++) {
+      for (int t = 0; t < steps; t++) {
+        acc.reset();
+        for (int p = 0; p < parts.size(); p++) {
+          int size = parts.get(p).size();
+          int phase = BatchPlan.phase(p, parts.size(), steps);
+          acc.add(w, parts.get(p), BatchPlan.permutation(seed, e, p, size),
+              BatchPlan.sliceStart(t, size, steps, phase),
+              BatchPlan.sliceStart(t + 1, size, steps, phase));
+        }
+        acc.mean(g);
+        o.step(w, g);
+      }
+    }
+    return w;
   }
 }

@@ -5,6 +5,7 @@ import static org.dptrain.driver.train.DistributedTrainerTest.assertRelativelyCl
 import static org.dptrain.driver.train.DistributedTrainerTest.blobs;
 import static org.dptrain.driver.train.DistributedTrainerTest.rdd;
 import static org.dptrain.driver.train.DistributedTrainerTest.split;
+import static org.dptrain.driver.train.DistributedTrainerTest.unionBatchSgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,11 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.dptrain.data.Block;
 import org.dptrain.data.Precision;
-import org.dptrain.gradient.GradientAccumulator;
 import org.dptrain.network.Initializer;
-import org.dptrain.optim.Optimizer;
 import org.dptrain.optim.OptimizerSpec;
-import org.dptrain.train.BatchPlan;
 import org.dptrain.train.ReferenceTrainer;
 import org.junit.jupiter.api.Test;
 
@@ -81,24 +79,8 @@ class Float32TrainingTest {
         AllreduceSyncTest.config(momentum, batch, epochs, 1, SyncMode.DRIVER), blocks,
         TaskHook.NONE);
 
-    double[] w = Initializer.initialize(SPEC, SEED);
-    double[] g = new double[w.length];
-    Optimizer o = new Optimizer(momentum, w.length);
-    int steps = BatchPlan.stepsPerEpoch(230, batch);
-    GradientAccumulator acc = new GradientAccumulator(SPEC, batch);
-    for (int e = 0; e < epochs; e++) {
-      for (int t = 0; t < steps; t++) {
-        acc.reset();
-        for (int p = 0; p < sizes.length; p++) {
-          int phase = BatchPlan.phase(p, sizes.length, steps);
-          acc.add(w, parts.get(p), BatchPlan.permutation(SEED, e, p, sizes[p]),
-              BatchPlan.sliceStart(t, sizes[p], steps, phase),
-              BatchPlan.sliceStart(t + 1, sizes[p], steps, phase));
-        }
-        acc.mean(g);
-        o.step(w, g);
-      }
-    }
+    // single-machine SGD whose batch at step t is the union of the partitions' slices
+    double[] w = unionBatchSgd(parts, momentum, batch, epochs, SEED);
     assertRelativelyClose(w, driver.weights(), 1e-12);
 
     TaskHook jitter = (p, e, s, a) -> Thread.sleep(ThreadLocalRandom.current().nextInt(0, 10));
