@@ -4,8 +4,8 @@ import dev.ludovic.netlib.blas.BLAS;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.dptrain.data.SparseBlock;
 import org.dptrain.linalg.Blas;
+import org.dptrain.data.Block;
 import org.dptrain.network.SparseInput;
 
 /**
@@ -66,11 +66,11 @@ public final class SparseKernelBenchmark {
       double prevD = Double.NaN;
       double prevRatio = Double.NaN;
       for (double d : densities) {
-        SparseBlock block = block(features, batch, d, 11);
+        Block block = block(features, batch, d, 11);
         double sparse = sparse(block, units, rounds, roundSeconds);
         double ratio = sparse / dense;
         System.out.printf(Locale.ROOT, "| %d x %d | %.4f | %.1f | %.3f | %.3f | %.2f |%n",
-            features, units, d, block.nonZeros() / (double) batch, dense, sparse, ratio);
+            features, units, d, block.storedValues() / (double) batch, dense, sparse, ratio);
         if (Double.isNaN(crossover) && ratio >= 1 && !Double.isNaN(prevRatio) && prevRatio < 1) {
           // linear in the density between the two measured points
           crossover = prevD + (1 - prevRatio) * (d - prevD) / (ratio - prevRatio);
@@ -84,7 +84,7 @@ public final class SparseKernelBenchmark {
     }
   }
 
-  static SparseBlock block(int features, int n, double density, long seed) {
+  static Block block(int features, int n, double density, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int perExample = Math.max(1, (int) Math.round(density * features));
     int[] start = new int[n + 1];
@@ -103,7 +103,7 @@ public final class SparseKernelBenchmark {
       }
       start[j + 1] = at;
     }
-    return new SparseBlock(features, 1, n, start, index, value, new double[n]);
+    return Block.sparse(features, 1, n, start, index, value, new double[n]);
   }
 
   static double dense(BLAS blas, int features, int units, int m, int rounds, double seconds) {
@@ -125,9 +125,9 @@ public final class SparseKernelBenchmark {
     });
   }
 
-  static double sparse(SparseBlock block, int units, int rounds, double seconds) {
+  static double sparse(Block block, int units, int rounds, double seconds) {
     int m = block.size();
-    SparseInput in = new SparseInput(block.features(), m, block.nonZeros());
+    SparseInput in = new SparseInput(block.features(), m, (int) block.storedValues());
     in.gather(block, null, 0, m, new double[m]);
     double[] w = new double[Math.multiplyExact(block.features(), units) + units];
     double[] z = new double[units * m];

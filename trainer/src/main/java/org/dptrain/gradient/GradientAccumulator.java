@@ -117,7 +117,7 @@ public final class GradientAccumulator {
     }
     if (workspace == null) {
       network = new Network(spec);
-      workspace = new Workspace(spec, chunkSize, data.precision());
+      workspace = Workspace.forBlock(spec, chunkSize, data);
     }
     for (int start = from; start < to; start += chunkSize) {
       int end = Math.min(to, start + chunkSize);

@@ -58,7 +58,7 @@ public final class Network {
       case FLOAT64 -> forward64(w, ws, m);
       case FLOAT32 -> {
         ws.castWeights(w);
-        forward32(ws, m);
+        forward32(w, ws, m);
       }
     }
   }
@@ -68,6 +68,11 @@ public final class Network {
       int nIn = spec.size(l - 1);
       int nOut = spec.size(l);
       double[] z = ws.z(l);
+      if (l == 1 && sparseInput(ws)) {
+        ws.sparseInput().forward(w, weightOffset[1], biasOffset[1], nOut, z);
+        spec.activation(1).forward(z, ws.a(1), nOut, m);
+        continue;
+      }
       for (int c = 0; c < m; c++) {
         System.arraycopy(w, biasOffset[l], z, c * nOut, nOut);
       }
@@ -77,20 +82,25 @@ public final class Network {
     }
   }
 
-  private void forward32(Workspace ws, int m) {
+  private void forward32(double[] w64, Workspace ws, int m) {
     float[] w = ws.weights32();
+    int base = ws.castBase();
     int depth = spec.depth();
     for (int l = 1; l <= depth; l++) {
       int nIn = spec.size(l - 1);
       int nOut = spec.size(l);
-      float[] z32 = ws.z32(l);
-      for (int c = 0; c < m; c++) {
-        System.arraycopy(w, biasOffset[l], z32, c * nOut, nOut);
-      }
-      blas.sgemm("T", "N", nOut, m, nIn, 1.0f, w, weightOffset[l], nIn, ws.a32(l - 1), 0, nIn,
-          1.0f, z32, 0, nOut);
       double[] z = ws.z(l);
-      widen(z32, z, nOut * m);
+      if (l == 1 && sparseInput(ws)) {
+        ws.sparseInput().forward(w64, weightOffset[1], biasOffset[1], nOut, z);
+      } else {
+        float[] z32 = ws.z32(l);
+        for (int c = 0; c < m; c++) {
+          System.arraycopy(w, biasOffset[l] - base, z32, c * nOut, nOut);
+        }
+        blas.sgemm("T", "N", nOut, m, nIn, 1.0f, w, weightOffset[l] - base, nIn, ws.a32(l - 1),
+            0, nIn, 1.0f, z32, 0, nOut);
+        widen(z32, z, nOut * m);
+      }
       spec.activation(l).forward(z, ws.a(l), nOut, m);
       if (l < depth) {
         narrow(ws.a(l), ws.a32(l), nOut * m);
@@ -142,8 +152,12 @@ public final class Network {
       int nIn = spec.size(l - 1);
       int nOut = spec.size(l);
       double[] delta = ws.delta(l);
-      blas.dgemm("N", "T", nIn, nOut, m, 1.0, ws.a(l - 1), 0, nIn, delta, 0, nOut,
-          1.0, gradientSum, weightOffset[l], nIn);
+      if (l == 1 && sparseInput(ws)) {
+        ws.sparseInput().backward(delta, nOut, gradientSum, weightOffset[1]);
+      } else {
+        blas.dgemm("N", "T", nIn, nOut, m, 1.0, ws.a(l - 1), 0, nIn, delta, 0, nOut,
+            1.0, gradientSum, weightOffset[l], nIn);
+      }
       addBiasGradient(delta, nOut, m, gradientSum, biasOffset[l]);
       if (l > 1) {
         double[] prev = ws.delta(l - 1);
@@ -157,12 +171,19 @@ public final class Network {
 
   private void backward32(Workspace ws, int m, double[] gradientSum) {
     float[] w = ws.weights32();
+    int base = ws.castBase();
     float[] delta32 = ws.delta32();
     float[] dw = ws.gradient32();
     for (int l = spec.depth(); l >= 1; l--) {
       int nIn = spec.size(l - 1);
       int nOut = spec.size(l);
       double[] delta = ws.delta(l);
+      if (l == 1 && sparseInput(ws)) {
+        // float64 kernel on the float64 delta: the sparse first layer is never rounded
+        ws.sparseInput().backward(delta, nOut, gradientSum, weightOffset[1]);
+        addBiasGradient(delta, nOut, m, gradientSum, biasOffset[1]);
+        continue;
+      }
       narrow(delta, delta32, nOut * m);
       blas.sgemm("N", "T", nIn, nOut, m, 1.0f, ws.a32(l - 1), 0, nIn, delta32, 0, nOut,
           0.0f, dw, 0, nIn);
@@ -173,8 +194,8 @@ public final class Network {
       addBiasGradient(delta, nOut, m, gradientSum, biasOffset[l]);
       if (l > 1) {
         float[] back = ws.back32();
-        blas.sgemm("N", "N", nIn, m, nOut, 1.0f, w, weightOffset[l], nIn, delta32, 0, nOut,
-            0.0f, back, 0, nIn);
+        blas.sgemm("N", "N", nIn, m, nOut, 1.0f, w, weightOffset[l] - base, nIn, delta32, 0,
+            nOut, 0.0f, back, 0, nIn);
         double[] prev = ws.delta(l - 1);
         widen(back, prev, nIn * m);
         Activation f = spec.activation(l - 1);
@@ -211,11 +232,16 @@ public final class Network {
       throw new IllegalArgumentException("block has " + f + " features and " + k
           + " outputs; the network takes " + spec.inputSize() + " and gives " + spec.outputSize());
     }
-    if (data.precision() != ws.precision()) {
-      throw new IllegalArgumentException("the block is " + data.precision().id()
-          + " but the workspace is " + ws.precision().id());
+    if (data.precision() != ws.precision() || data.layout() != ws.layout()) {
+      throw new IllegalArgumentException("the block is " + data.precision().id() + " "
+          + data.layout().id() + " but the workspace is " + ws.precision().id() + " "
+          + ws.layout().id());
     }
     double[] y = ws.target();
+    if (sparseInput(ws)) {
+      ws.sparseInput().gather(data, index, from, to, y);
+      return;
+    }
     switch (ws.precision()) {
       case FLOAT64 -> {
         double[] x = ws.a(0);
@@ -249,6 +275,10 @@ public final class Network {
    * @return outputs × n, column-major (a new array)
    */
   public double[] predict(double[] w, double[] x, int n, Workspace ws) {
+    if (sparseInput(ws)) {
+      throw new IllegalArgumentException("dense x needs a dense workspace; predict a sparse block"
+          + " with predict(w, block, workspace)");
+    }
     int f = spec.inputSize();
     int k = spec.outputSize();
     if ((long) f * n != x.length) {
@@ -303,6 +333,31 @@ public final class Network {
     for (int i = 0; i < n; i++) {
       to[i] = (float) from[i];
     }
+  }
+
+  /**
+   * Network outputs for every example of {@code data} (either layout and precision; its targets
+   * are not read), in batches of the workspace's capacity; the workspace must fit the block.
+   *
+   * @return outputs × size, column-major (a new array)
+   */
+  public double[] predict(double[] w, Block data, Workspace ws) {
+    int k = spec.outputSize();
+    double[] out = new double[Math.multiplyExact(k, data.size())];
+    for (int start = 0; start < data.size(); start += ws.capacity()) {
+      int end = Math.min(data.size(), start + ws.capacity());
+      gather(data, null, start, end, ws);
+      forward(w, ws, end - start);
+      System.arraycopy(ws.a(spec.depth()), 0, out, start * k, (end - start) * k);
+    }
+    return out;
+  }
+
+  private static boolean sparseInput(Workspace ws) {
+    return switch (ws.layout()) {
+      case DENSE -> false;
+      case SPARSE -> true;
+    };
   }
 
   private void checkBatch(Workspace ws, int m) {

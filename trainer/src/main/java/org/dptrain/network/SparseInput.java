@@ -1,10 +1,12 @@
 package org.dptrain.network;
 
-import org.dptrain.data.SparseBlock;
+import org.dptrain.data.Block;
+import org.dptrain.data.Layout;
 
 /**
- * The first layer of a network over sparse inputs: a mini-batch gathered from a {@link
- * SparseBlock} (compressed sparse columns, one column per example) and the two kernels that touch
+ * The first layer of a network over sparse inputs: a mini-batch gathered from a sparse {@link
+ * Block} (compressed sparse columns, one column per example; float32 values are widened when
+ * gathered, so the kernels are float64 in either precision) and the two kernels that touch
  * it, whose cost is proportional to the non-zeros times the layer's width:
  * <pre>
  *   forward   z_1[:, j]  = b_1 + Σ_k x_kj · W_1[:, k]      over the non-zeros k of example j
@@ -57,15 +59,22 @@ public final class SparseInput {
   }
 
   /**
-   * Gathers examples {@code order[from..to)} of {@code data} (examples from..to when order is
-   * null) as the batch's columns 0..to-from, and their targets into {@code target} (outputs ×
-   * batch, column-major).
+   * Gathers examples {@code order[from..to)} of the sparse block {@code data} (examples from..to
+   * when order is null) as the batch's columns 0..to-from, and their targets into {@code target}
+   * (outputs × batch, column-major; float32 targets widened).
+   *
+   * @throws IllegalArgumentException for a dense block, another width, or a batch beyond the
+   *     capacity
    */
-  public void gather(SparseBlock data, int[] order, int from, int to, double[] target) {
+  public void gather(Block data, int[] order, int from, int to, double[] target) {
     int m = to - from;
     if (m < 1 || m > capacity) {
       throw new IllegalArgumentException("batch of " + m + " examples; this input takes 1 to "
           + capacity);
+    }
+    if (data.layout() != Layout.SPARSE) {
+      throw new IllegalArgumentException("the block is " + data.layout().id()
+          + "; a sparse input gathers sparse blocks");
     }
     if (data.features() != features) {
       throw new IllegalArgumentException("block has " + data.features()
@@ -73,7 +82,7 @@ public final class SparseInput {
     }
     int need = 0;
     for (int j = 0; j < m; j++) {
-      need = Math.addExact(need, data.nonZeros(order == null ? from + j : order[from + j]));
+      need = Math.addExact(need, data.storedValues(order == null ? from + j : order[from + j]));
     }
     if (need > index.length) {
       int room = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * index.length));
@@ -81,16 +90,32 @@ public final class SparseInput {
       value = new double[room];
     }
     int k = data.outputs();
+    int[] offsets = data.start();
+    int[] indices = data.index();
     int at = 0;
     for (int j = 0; j < m; j++) {
       int src = order == null ? from + j : order[from + j];
-      int s = data.start()[src];
-      int n = data.start()[src + 1] - s;
-      System.arraycopy(data.index(), s, index, at, n);
-      System.arraycopy(data.value(), s, value, at, n);
+      int s = offsets[src];
+      int n = offsets[src + 1] - s;
+      System.arraycopy(indices, s, index, at, n);
+      switch (data.precision()) {
+        case FLOAT64 -> {
+          System.arraycopy(data.values(), s, value, at, n);
+          System.arraycopy(data.y(), src * k, target, j * k, k);
+        }
+        case FLOAT32 -> {
+          float[] v = data.values32();
+          for (int p = 0; p < n; p++) {
+            value[at + p] = v[s + p];
+          }
+          float[] y = data.y32();
+          for (int r = 0; r < k; r++) {
+            target[j * k + r] = y[src * k + r];
+          }
+        }
+      }
       at += n;
       start[j + 1] = at;
-      System.arraycopy(data.y(), src * k, target, j * k, k);
     }
     size = m;
   }

@@ -1,5 +1,7 @@
 package org.dptrain.network;
 
+import org.dptrain.data.Block;
+import org.dptrain.data.Layout;
 import org.dptrain.data.Precision;
 
 /**
@@ -17,11 +19,19 @@ import org.dptrain.data.Precision;
  * {@link #weights32}); the element-wise work (activations, losses, the output delta, the bias
  * sums) runs in float64 on {@link #z}, {@link #a} and {@link #delta}, which are widened from and
  * narrowed to the float buffers. {@code a(0)} is then null.
+ *
+ * <p>The {@link #layout()} is that of the blocks' features. Dense: the input is {@code a(0)} (or
+ * {@code a32(0)}). Sparse: the input is {@link #sparseInput()}, the first layer's products are its
+ * float64 kernels in either precision (on the float64 parameters: a float32 workspace casts only
+ * the layers after the first), and {@code a(0)}, {@code a32(0)} are null. Nothing of size
+ * features × capacity is allocated for a sparse input, which is what makes 2^18-wide inputs fit.
  */
 public final class Workspace {
   private final NetworkSpec spec;
   private final int capacity;
   private final Precision precision;
+  private final Layout layout;
+  private final SparseInput sparse;
   private final double[][] z;
   private final double[][] a;
   private final double[][] delta;
@@ -43,12 +53,32 @@ public final class Workspace {
   /** Buffers for {@code spec}, mini-batches of up to {@code capacity} examples, in
    *  {@code precision}. */
   public Workspace(NetworkSpec spec, int capacity, Precision precision) {
+    this(spec, capacity, precision, Layout.DENSE);
+  }
+
+  /** Buffers for passes over up to {@code capacity} examples of blocks like {@code block}: its
+   *  precision and layout. */
+  public static Workspace forBlock(NetworkSpec spec, int capacity, Block block) {
+    return new Workspace(spec, capacity, block.precision(), block.layout());
+  }
+
+  /** Buffers for {@code spec}, mini-batches of up to {@code capacity} examples, in
+   *  {@code precision}, for inputs in {@code layout}. */
+  public Workspace(NetworkSpec spec, int capacity, Precision precision, Layout layout) {
     if (capacity < 1) {
       throw new IllegalArgumentException("workspace capacity must be at least 1, got " + capacity);
     }
     this.spec = spec;
     this.capacity = capacity;
     this.precision = precision;
+    this.layout = layout;
+    boolean sparseInput = switch (layout) {
+      case DENSE -> false;
+      case SPARSE -> true;
+    };
+    // room for 32 non-zeros per example to start with; the input grows when a batch needs more
+    this.sparse = sparseInput ? new SparseInput(spec.size(0), capacity,
+        (int) Math.min((long) spec.size(0) * capacity, 32L * capacity)) : null;
     int depth = spec.depth();
     z = new double[depth + 1][];
     a = new double[depth + 1][];
@@ -66,7 +96,7 @@ public final class Workspace {
       case FLOAT32 -> true;
     };
     if (!floats) {
-      a[0] = new double[Math.multiplyExact(spec.size(0), capacity)];
+      a[0] = sparseInput ? null : new double[Math.multiplyExact(spec.size(0), capacity)];
       a32 = null;
       z32 = null;
       delta32 = null;
@@ -81,14 +111,18 @@ public final class Workspace {
       int largestMatrix = 0;
       for (int l = 0; l <= depth; l++) {
         int n = Math.multiplyExact(spec.size(l), capacity);
-        if (l < depth) {
+        // a sparse input has no a32(0), and its first layer no z32(1) nor float dW
+        boolean firstOfSparse = sparseInput && l == 1;
+        if (l < depth && !(sparseInput && l == 0)) {
           a32[l] = new float[n];
         }
         if (l >= 1) {
-          z32[l] = new float[n];
+          z32[l] = firstOfSparse ? null : new float[n];
           widest = Math.max(widest, n);
-          largestMatrix = Math.max(largestMatrix,
-              Math.multiplyExact(spec.size(l), spec.size(l - 1)));
+          if (!firstOfSparse) {
+            largestMatrix = Math.max(largestMatrix,
+                Math.multiplyExact(spec.size(l), spec.size(l - 1)));
+          }
         }
         if (l >= 1 && l < depth) {
           widestHidden = Math.max(widestHidden, n);
@@ -97,7 +131,7 @@ public final class Workspace {
       delta32 = new float[widest];
       back32 = new float[widestHidden];
       gradient32 = new float[largestMatrix];
-      weights32 = new float[spec.numParams()];
+      weights32 = new float[spec.numParams() - castBase()];
     }
   }
 
@@ -115,12 +149,29 @@ public final class Workspace {
     return precision;
   }
 
+  /** The layout of the blocks this workspace reads. */
+  public Layout layout() {
+    return layout;
+  }
+
+  /**
+   * The input of a sparse workspace (the batch's non-zeros and the first layer's kernels).
+   *
+   * @throws IllegalStateException for a dense workspace
+   */
+  public SparseInput sparseInput() {
+    if (sparse == null) {
+      throw new IllegalStateException("this workspace takes dense input: it has no sparse input");
+    }
+    return sparse;
+  }
+
   /** z_l, n_l × capacity, for l = 1..L. */
   public double[] z(int l) {
     return z[l];
   }
 
-  /** a_l, n_l × capacity; a(0) is the input block (null in a float32 workspace). */
+  /** a_l, n_l × capacity; a(0) is the input block (null in a float32 or a sparse workspace). */
   public double[] a(int l) {
     return a[l];
   }
@@ -135,12 +186,14 @@ public final class Workspace {
     return target;
   }
 
-  /** Float32: a_l rounded to float, n_l × capacity, for l = 0..L-1; a32(0) is the input. */
+  /** Float32: a_l rounded to float, n_l × capacity, for l = 0..L-1; a32(0) is the input
+   *  (null for a sparse input). */
   public float[] a32(int l) {
     return float32(a32)[l];
   }
 
-  /** Float32: z_l as sgemm gives it, n_l × capacity, for l = 1..L. */
+  /** Float32: z_l as sgemm gives it, n_l × capacity, for l = 1..L (z32(1) is null for a sparse
+   *  input). */
   public float[] z32(int l) {
     return float32(z32)[l];
   }
@@ -160,16 +213,28 @@ public final class Workspace {
     return float32(gradient32);
   }
 
-  /** Float32: the parameters cast to float, numParams. */
+  /**
+   * Where {@link #weights32()} starts in the flat parameters: 0, or layer 1's bias offset for a
+   * sparse input (whose first layer's weights are never cast, which saves n_1 × n_0 floats).
+   */
+  public int castBase() {
+    return sparse == null ? 0 : spec.biasOffset(1);
+  }
+
+  /** Float32: the parameters from {@link #castBase()} on, cast to float. */
   public float[] weights32() {
     return float32(weights32);
   }
 
-  /** Float32: casts {@code w} into {@link #weights32()} (the one rounding of the parameters). */
+  /**
+   * Float32: casts {@code w} into {@link #weights32()} (the one rounding of the parameters); with
+   * a sparse input, from layer 1's bias on (the first layer's weights are read as float64).
+   */
   void castWeights(double[] w) {
     float[] out = weights32();
+    int base = castBase();
     for (int i = 0; i < out.length; i++) {
-      out[i] = (float) w[i];
+      out[i] = (float) w[base + i];
     }
     castFrom = w;
   }

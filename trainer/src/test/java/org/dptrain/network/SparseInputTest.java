@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.dptrain.data.Block;
-import org.dptrain.data.SparseBlock;
+import org.dptrain.data.Layout;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +20,7 @@ class SparseInputTest {
   static final int FEATURES = 300;
   static final int[] LAYERS = {FEATURES, 7, 4};
 
-  static SparseBlock randomBlock(long seed, int n, double density) {
+  static Block randomBlock(long seed, int n, double density) {
     SplittableRandom rnd = new SplittableRandom(seed);
     double[] x = new double[FEATURES * n];
     for (int i = 0; i < x.length; i++) {
@@ -32,7 +32,8 @@ class SparseInputTest {
     for (int j = 0; j < n; j++) {
       labels[j] = rnd.nextInt(LAYERS[2]);
     }
-    return SparseBlock.of(new Block(FEATURES, LAYERS[2], n, x, Block.oneHot(labels, LAYERS[2])));
+    return new Block(FEATURES, LAYERS[2], n, x, Block.oneHot(labels, LAYERS[2]))
+        .as(Layout.SPARSE);
   }
 
   static double[] randomWeights(NetworkSpec spec, long seed) {
@@ -50,11 +51,11 @@ class SparseInputTest {
 
   @Test
   void sparseBlockRoundTripsThroughDense() {
-    SparseBlock s = randomBlock(1, 20, 0.05);
-    SparseBlock back = SparseBlock.of(s.toDense());
+    Block s = randomBlock(1, 20, 0.05);
+    Block back = s.as(Layout.DENSE).as(Layout.SPARSE);
     assertArrayEquals(s.start(), back.start());
     assertArrayEquals(s.index(), back.index());
-    assertArrayEquals(s.value(), back.value());
+    assertArrayEquals(s.values(), back.values());
     assertTrue(s.density() > 0.02 && s.density() < 0.08, "density " + s.density());
   }
 
@@ -63,8 +64,8 @@ class SparseInputTest {
     NetworkSpec spec = spec();
     Network net = new Network(spec);
     double[] w = randomWeights(spec, 2);
-    SparseBlock sparse = randomBlock(3, 40, 0.03);
-    Block dense = sparse.toDense();
+    Block sparse = randomBlock(3, 40, 0.03);
+    Block dense = sparse.as(Layout.DENSE);
     int[] order = new int[40];
     for (int j = 0; j < 40; j++) {
       order[j] = (j * 17) % 40; // a permutation: gather follows it
@@ -102,7 +103,7 @@ class SparseInputTest {
   void backwardMatchesCentralDifferencesOfForward() {
     NetworkSpec spec = spec();
     double[] w = randomWeights(spec, 4);
-    SparseBlock data = randomBlock(5, 6, 0.1);
+    Block data = randomBlock(5, 6, 0.1);
     int n = LAYERS[1];
     SparseInput in = new SparseInput(FEATURES, 6, 64);
     in.gather(data, null, 0, 6, new double[LAYERS[2] * 6]);
@@ -133,7 +134,7 @@ class SparseInputTest {
   void sameBitsWhateverTheBufferSize() {
     NetworkSpec spec = spec();
     double[] w = randomWeights(spec, 7);
-    SparseBlock data = randomBlock(8, 30, 0.2);
+    Block data = randomBlock(8, 30, 0.2);
     double[][] results = new double[2][];
     int[] rooms = {0, 100_000};
     for (int t = 0; t < 2; t++) {
@@ -150,12 +151,12 @@ class SparseInputTest {
   @Test
   void badBlocksAndBatchesAreRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SparseBlock(10, 1, 1, new int[] {0, 2}, new int[] {3, 3}, new double[] {1, 2},
+        () -> Block.sparse(10, 1, 1, new int[] {0, 2}, new int[] {3, 3}, new double[] {1, 2},
             new double[1]));
     assertTrue(e.getMessage().contains("example 0: feature index 3 does not increase"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> new SparseBlock(10, 1, 1, new int[] {0, 1}, new int[] {10}, new double[] {1},
+        () -> Block.sparse(10, 1, 1, new int[] {0, 1}, new int[] {10}, new double[] {1},
             new double[1]));
     assertTrue(e.getMessage().contains("feature index 10 is outside [0, 10)"), e.getMessage());
     SparseInput in = new SparseInput(FEATURES, 4, 0);

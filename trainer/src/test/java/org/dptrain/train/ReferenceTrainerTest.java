@@ -79,7 +79,7 @@ class ReferenceTrainerTest {
     acc.add(initial, widened, null, 0, 8);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> acc.add(initial, data, null, 0, 8));
-    assertEquals("the block is float32 but the workspace is float64", e.getMessage());
+    assertEquals("the block is float32 dense but the workspace is float64 dense", e.getMessage());
     assertEquals(8, acc.count(), "nothing added by the refused call");
   }
 

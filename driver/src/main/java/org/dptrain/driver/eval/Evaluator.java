@@ -39,7 +39,7 @@ public final class Evaluator {
             continue;
           }
           if (ws == null) {
-            ws = new Workspace(spec, Math.min(CHUNK, b.size()), b.precision());
+            ws = Workspace.forBlock(spec, Math.min(CHUNK, b.size()), b);
           }
           for (int start = 0; start < b.size(); start += ws.capacity()) {
             int end = Math.min(b.size(), start + ws.capacity());

@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.dptrain.data.Block;
+import org.dptrain.data.Layout;
 import org.dptrain.data.Precision;
 import org.dptrain.driver.data.TaskType;
 import org.dptrain.driver.eval.MetricsAccumulator;
@@ -65,21 +66,32 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
     }
   }
 
-  /** Block: precision (its ordinal), features, outputs, size, x, y. */
+  /**
+   * Block: precision and layout (their ordinals), features, outputs, size; then x and y (dense),
+   * or start, index, values and y (sparse).
+   */
   static final class BlockSerializer extends Serializer<Block> {
     @Override
     public void write(Kryo kryo, Output out, Block b) {
       out.writeInt(b.precision().ordinal(), true);
+      out.writeInt(b.layout().ordinal(), true);
       out.writeInt(b.features(), true);
       out.writeInt(b.outputs(), true);
       out.writeInt(b.size(), true);
+      switch (b.layout()) {
+        case DENSE -> { }
+        case SPARSE -> {
+          writeInts(out, b.start());
+          writeInts(out, b.index());
+        }
+      }
       switch (b.precision()) {
         case FLOAT64 -> {
-          writeDoubles(out, b.x());
+          writeDoubles(out, b.layout() == Layout.DENSE ? b.x() : b.values());
           writeDoubles(out, b.y());
         }
         case FLOAT32 -> {
-          writeFloats(out, b.x32());
+          writeFloats(out, b.layout() == Layout.DENSE ? b.x32() : b.values32());
           writeFloats(out, b.y32());
         }
       }
@@ -87,19 +99,33 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
 
     @Override
     public Block read(Kryo kryo, Input in, Class<Block> type) {
-      int p = in.readInt(true);
-      Precision[] precisions = Precision.values();
-      if (p < 0 || p >= precisions.length) {
-        throw new IllegalStateException("block precision " + p + " is not one of 0.."
-            + (precisions.length - 1));
-      }
+      Precision precision = ordinal(Precision.values(), in.readInt(true), "precision");
+      Layout layout = ordinal(Layout.values(), in.readInt(true), "layout");
       int f = in.readInt(true);
       int k = in.readInt(true);
       int n = in.readInt(true);
-      return switch (precisions[p]) {
-        case FLOAT64 -> new Block(f, k, n, readDoubles(in), readDoubles(in));
-        case FLOAT32 -> Block.float32(f, k, n, readFloats(in), readFloats(in));
+      return switch (layout) {
+        case DENSE -> switch (precision) {
+          case FLOAT64 -> new Block(f, k, n, readDoubles(in), readDoubles(in));
+          case FLOAT32 -> Block.float32(f, k, n, readFloats(in), readFloats(in));
+        };
+        case SPARSE -> {
+          int[] start = readInts(in);
+          int[] index = readInts(in);
+          yield switch (precision) {
+            case FLOAT64 -> Block.sparse(f, k, n, start, index, readDoubles(in), readDoubles(in));
+            case FLOAT32 -> Block.sparse32(f, k, n, start, index, readFloats(in), readFloats(in));
+          };
+        }
       };
+    }
+
+    private static <E> E ordinal(E[] values, int i, String what) {
+      if (i < 0 || i >= values.length) {
+        throw new IllegalStateException("block " + what + " " + i + " is not one of 0.."
+            + (values.length - 1));
+      }
+      return values[i];
     }
   }
 
@@ -204,5 +230,18 @@ public final class DptrainKryoRegistrator implements KryoRegistrator {
   static double[] readDoubles(Input in) {
     int n = in.readInt();
     return n < 0 ? null : in.readDoubles(n);
+  }
+
+  static void writeInts(Output out, int[] a) {
+    out.writeInt(a.length);
+    out.writeInts(a, true);
+  }
+
+  static int[] readInts(Input in) {
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IllegalStateException("int array of length " + n);
+    }
+    return in.readInts(n, true);
   }
 }

@@ -51,15 +51,40 @@ public record DataDigest(long examples, String sha256) {
   private static void update(MessageDigest d, Block b) {
     d.update(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(b.size())
         .putInt(b.features()).putInt(b.outputs()).array());
+    switch (b.layout()) {
+      case DENSE -> {
+        switch (b.precision()) {
+          case FLOAT64 -> update(d, b.x());
+          case FLOAT32 -> update(d, b.x32());
+        }
+      }
+      case SPARSE -> {
+        // a sparse block digests apart from a dense one with the same values: "sparse", then
+        // its offsets and indices
+        d.update("sparse".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        update(d, b.start());
+        update(d, b.index());
+        switch (b.precision()) {
+          case FLOAT64 -> update(d, b.values());
+          case FLOAT32 -> update(d, b.values32());
+        }
+      }
+    }
     switch (b.precision()) {
-      case FLOAT64 -> {
-        update(d, b.x());
-        update(d, b.y());
+      case FLOAT64 -> update(d, b.y());
+      case FLOAT32 -> update(d, b.y32());
+    }
+  }
+
+  private static void update(MessageDigest d, int[] values) {
+    ByteBuffer chunk = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < values.length; i += 4096) {
+      chunk.clear();
+      int n = Math.min(4096, values.length - i);
+      for (int j = 0; j < n; j++) {
+        chunk.putInt(values[i + j]);
       }
-      case FLOAT32 -> {
-        update(d, b.x32());
-        update(d, b.y32());
-      }
+      d.update(chunk.array(), 0, 4 * n);
     }
   }
 
