@@ -30,19 +30,9 @@ class SparseNetworkTest {
     return NetworkSpec.of(LAYERS, List.of("relu", "tanh", "softmax"), "cross_entropy");
   }
 
+  /** {@link SparseInputTest#randomBlock}'s examples, dense (its 4 classes are this net's 4). */
   static Block randomDense(long seed, int n, double density) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double[] x = new double[FEATURES * n];
-    for (int i = 0; i < x.length; i++) {
-      if (rnd.nextDouble() < density) {
-        x[i] = rnd.nextDouble(-2, 2);
-      }
-    }
-    int[] labels = new int[n];
-    for (int j = 0; j < n; j++) {
-      labels[j] = rnd.nextInt(LAYERS[3]);
-    }
-    return new Block(FEATURES, LAYERS[3], n, x, Block.oneHot(labels, LAYERS[3]));
+    return SparseInputTest.randomBlock(seed, n, density).as(Layout.DENSE);
   }
 
   @ParameterizedTest
